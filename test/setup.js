@@ -1,0 +1,3 @@
+// cdktf's jest matchers (toHaveResourceWithProperties, ...) for synth assertions.
+const { Testing } = require("cdktf");
+Testing.setupJest();
