@@ -189,3 +189,6 @@ export interface SweepResult {
   accounts: AccountVerdict[];
   summary: SweepSummary;
 }
+
+/** What a control's decision function returns; the caller adds `required` (from --require). */
+export type ControlDecision = Omit<ControlResult, "required">;
