@@ -109,6 +109,16 @@ export function controlFinding(spec: ControlFindingSpec): AsffFinding {
     CreatedAt: spec.updatedAt,
     UpdatedAt: spec.updatedAt,
     Severity: { Label: severity, Normalized: failed ? (control === "IAM.4" ? 90 : 40) : 0, Original: severity },
+    Description:
+      control === "IAM.4"
+        ? "This AWS control checks whether the root user access key is available."
+        : "This AWS control checks whether the active access keys are rotated within 90 days.",
+    Remediation: {
+      Recommendation: {
+        Text: "For information on how to correct this issue, consult the AWS Security Hub controls documentation.",
+        Url: `https://docs.aws.amazon.com/console/securityhub/${control}/remediation`,
+      },
+    },
     Title: legacy ? legacy.title : control === "IAM.4" ? "IAM root user access key should not exist" : "IAM users' access keys should be rotated every 90 days or less",
     ProductFields: {
       ...(legacy ? legacy.ruleField : {}),
@@ -128,6 +138,11 @@ export function controlFinding(spec: ControlFindingSpec): AsffFinding {
     WorkflowState: "NEW",
     Workflow: { Status: spec.workflow ?? (spec.status === "PASSED" ? "RESOLVED" : "NEW") },
     RecordState: spec.recordState ?? "ACTIVE",
+    FindingProviderFields: {
+      Severity: { Label: severity, Original: severity },
+      Types: ["Software and Configuration Checks/Industry and Regulatory Standards"],
+    },
+    ProcessedAt: spec.lastObservedAt ?? spec.updatedAt,
   };
 }
 
