@@ -39,6 +39,11 @@ export interface SweepDeps<P = void> {
   release?(prepared: P): void;
   /** --revoke: make sure the account does not carry the ready tag. */
   revokeReadyTag?(account: OrgAccount, signal: AbortSignal): Promise<Marked>;
+  /**
+   * Writes the account's evidence bundle once its verdict is final (after --revoke, so the bundle
+   * records the tag removal) and returns the verdict with `evidence` set.
+   */
+  recordEvidence?(account: OrgAccount, verdict: AccountVerdict): Promise<AccountVerdict>;
 }
 
 export interface SweepProgress {
@@ -186,7 +191,7 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
             verdict = withRevokeFailure(verdict, verdict.marked?.tag ?? "ready", err);
           }
         }
-        return verdict;
+        return deps.recordEvidence === undefined ? verdict : await deps.recordEvidence(account, verdict);
       } finally {
         if (prepared !== undefined) deps.release?.(prepared);
       }

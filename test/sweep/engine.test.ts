@@ -156,3 +156,21 @@ describe("sweepOrganization", () => {
     expect(r.exitCode).toBe(0);
   });
 });
+
+describe("sweepOrganization evidence", () => {
+  it("records evidence after --revoke so the bundle holds the final marking", async () => {
+    const seen: (string | null)[] = [];
+    const r = await sweepOrganization(
+      deps({
+        revokeReadyTag: async () => ({ tag: "guardrails:production-ready", value: "", changed: true }),
+        recordEvidence: async (_a, v) => {
+          seen.push(v.marked === null ? null : String(v.marked.changed));
+          return { ...v, evidence: { path: `${v.accountId}.json`, sha256: "0".repeat(64) } };
+        },
+      }),
+      { revoke: true },
+    );
+    expect(seen.filter((x) => x === "true")).toHaveLength(2);
+    expect(r.accounts.every((a) => a.evidence?.path === `${a.accountId}.json`)).toBe(true);
+  });
+});
