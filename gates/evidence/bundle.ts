@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parseCredentialReport } from "../credential-report";
 import { maskAccessKeyId } from "../mask";
-import type { AccountVerdict, FindingSummary, Iam4Evidence } from "../types";
+import type { AccessKeyException, AccountVerdict, FindingSummary, Iam4Evidence } from "../types";
 import { canonicalJson, configDigest, digestWithoutField, maskDeep } from "./digest";
 import { renderBundleMarkdown } from "./markdown";
 import { BUNDLE_SCHEMA_VERSION, type AppliedExceptionRecord, type BundleFinding, type EvidenceBundle } from "./schema";
@@ -34,6 +34,21 @@ export interface BundleInput {
 }
 
 const GATE_NAME = "cis-guardrails";
+
+/** An exceptions-register entry as it is recorded once it covered a violation (key id masked in the bundle). */
+export function appliedException(control: string, x: AccessKeyException): AppliedExceptionRecord {
+  return {
+    control,
+    account: x.account,
+    user: x.user,
+    accessKeyId: x.accessKeyId ?? null,
+    reason: x.reason,
+    approver: x.approver,
+    ticket: x.ticket,
+    approvedAt: x.approvedAt,
+    expires: x.expires,
+  };
+}
 
 /** The gate's version from the nearest package.json named cis-guardrails (works from src and dist). */
 export function gateVersion(): string {
