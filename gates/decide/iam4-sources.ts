@@ -39,11 +39,20 @@ function location<T>(read: Read<T>): Pick<SourceRecord, "accountId" | "region" |
   return { accountId: read.accountId, region: read.region, api: read.api };
 }
 
-export function assessAccountSummary(read: Read<AccountSummaryEvidence>): SourceAssessment & { count: number | null } {
+export function assessAccountSummary(read: Read<AccountSummaryEvidence>, accountId: string): SourceAssessment & { count: number | null } {
   const base = { name: "account-summary", observedAt: read.observedAt, ...location(read) };
   if (!read.ok) {
     const note = readFailureSentence("GetAccountSummary", read);
     return { state: "unknown", count: null, notes: [note], record: { ...base, summary: `unavailable: ${read.kind}` } };
+  }
+  // GetAccountSummary describes whichever account the credentials belong to: a wiring slip must not prove anything.
+  if (read.accountId !== accountId) {
+    return {
+      state: "unknown",
+      count: null,
+      notes: [`GetAccountSummary was read in ${read.accountId}, not in ${accountId}, so it proves nothing about ${accountId}; this is a bug in the gate, report it.`],
+      record: { ...base, summary: "read in another account" },
+    };
   }
   const count = read.value.accountAccessKeysPresent;
   if (count === null || !Number.isInteger(count) || count < 0) {

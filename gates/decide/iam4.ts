@@ -28,7 +28,7 @@ export function decideIam4(e: Iam4Evidence): ControlDecision {
   if (nowMs === null) {
     return decision("INCONCLUSIVE", [`The gate's clock value "${e.now}" is not an ISO 8601 timestamp with offset, so no freshness can be proven; this is a bug in the caller.`], []);
   }
-  const a = assessAccountSummary(e.accountSummary);
+  const a = assessAccountSummary(e.accountSummary, e.accountId);
   const b = assessCredentialReport(e, nowMs);
   const c = assessFindings(e, nowMs);
   const sources: SourceRecord[] = [a.record, b.record, c.record];

@@ -118,6 +118,7 @@ const table: Row[] = [
 
   // INCONCLUSIVE: A or B unknown while C passes
   ["A access denied", { accountSummary: A_DENIED }, "INCONCLUSIVE", "access-denied"],
+  ["A read in another account", { accountSummary: ok({ accountAccessKeysPresent: 0 }, { accountId: "444455556666" }) }, "INCONCLUSIVE", "was read in 444455556666"],
   ["A missing from SummaryMap (never read as 0)", { accountSummary: A_MISSING }, "INCONCLUSIVE", "AccountAccessKeysPresent"],
   ["B stale (4 h 1 min)", { credentialReport: B_STALE }, "INCONCLUSIVE", "is stale"],
   ["B generated in the future", { credentialReport: B_FUTURE }, "INCONCLUSIVE", "in the future"],
