@@ -10,7 +10,8 @@
 import { setMaxListeners } from "node:events";
 import { CONTROL_IAM3, CONTROL_IAM4, type ControlId } from "../../modules/constants";
 import type { AccountVerdict, ControlResult, ExitCodeValue, Marked, SweepResult } from "../types";
-import { exitCodeFor, worstVerdict } from "../verdict";
+import { summarizeSweep } from "../summary";
+import { exitCodeFor } from "../verdict";
 import { INTERRUPTED_REASON, SweepInterruptedError, whenAborted } from "./abort";
 import type { AccountListing, OrgAccount, SkippedAccount } from "./organization";
 import { runPool, type TaskOutcome } from "./scheduler";
@@ -82,16 +83,6 @@ export interface SweepOutcome extends SweepResult {
   listingError: string | null;
 }
 
-export function summarizeAccounts(accounts: readonly AccountVerdict[]): SweepResult {
-  const count = (v: AccountVerdict["verdict"]): number => accounts.filter((a) => a.verdict === v).length;
-  return {
-    schemaVersion: 1,
-    accounts: [...accounts],
-    // An empty sweep proves nothing: worstVerdict([]) is INCONCLUSIVE.
-    summary: { accounts: accounts.length, pass: count("PASS"), fail: count("FAIL"), inconclusive: count("INCONCLUSIVE"), verdict: worstVerdict(accounts.map((a) => a.verdict)) },
-  };
-}
-
 /** The verdict of an account whose check did not complete: INCONCLUSIVE for every control, with the reason. */
 export function notCheckedVerdict(accountId: string, reason: string, require: readonly ControlId[], now: Date): AccountVerdict {
   const controls = ([CONTROL_IAM4, CONTROL_IAM3] as const).map((id): ControlResult => ({
@@ -138,7 +129,7 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
   if (opts.signal?.aborted) controller.abort();
   const startedAt = clock();
   const finish = (accounts: AccountVerdict[], skipped: SkippedAccount[], listingError: string | null): SweepOutcome => {
-    const result = summarizeAccounts(accounts);
+    const result = summarizeSweep(accounts);
     return { ...result, skipped, interrupted: signal.aborted, exitCode: exitCodeFor(result.summary.verdict), startedAt: startedAt.toISOString(), finishedAt: clock().toISOString(), listingError };
   };
 
