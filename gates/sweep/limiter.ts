@@ -2,7 +2,10 @@
  * One rate limiter shared by every sweep worker. AWS throttles per API (IAM, STS, Organizations,
  * Security Hub GetFindings each have their own request rate), so the limiter keeps one token bucket
  * per API whose rate adapts AIMD-style: a throttle anywhere cuts that API's rate for everyone
- * (multiplicative decrease), successes win it back slowly (additive increase). Waiters are served
+ * (multiplicative decrease), successes win it back slowly (additive increase). Until an API's first
+ * throttle its rate doubles per second of saturated use (slow start, as in TCP), so the limit is
+ * found in seconds; the rate only grows while callers are actually queuing for it, so an idle API
+ * cannot drift to a rate it has never been tested at. Waiters are served
  * FIFO per API (virtual scheduling: each acquire reserves the next free slot), so no worker starves.
  */
 import { abortableSleep, interruptedError } from "./abort";
@@ -35,10 +38,10 @@ export const DEFAULT_LIMITER_SETTINGS: AdaptiveLimiterSettings = {
   initialRatePerSecond: 10,
   minRatePerSecond: 0.5,
   maxRatePerSecond: 200,
-  decreaseFactor: 0.7,
-  increasePerSecond: 1,
+  decreaseFactor: 0.8,
+  increasePerSecond: 2,
   burst: 5,
-  decreaseCooldownMs: 1_000,
+  decreaseCooldownMs: 200,
 };
 
 export type CallOutcome = "ok" | "throttled" | "failed";
@@ -54,6 +57,8 @@ interface Bucket {
   /** Epoch ms of the next free slot (virtual scheduling). */
   nextSlotMs: number;
   lastDecreaseMs: number;
+  /** No throttle seen yet: grow multiplicatively. */
+  slowStart: boolean;
   calls: number;
   throttles: number;
   minRateSeen: number;
@@ -88,7 +93,7 @@ export class AdaptiveRateLimiter implements CallLimiter {
     let b = this.buckets.get(key);
     if (b === undefined) {
       const rate = this.settings.initialRatePerSecond;
-      b = { ratePerSecond: rate, nextSlotMs: 0, lastDecreaseMs: -Infinity, calls: 0, throttles: 0, minRateSeen: rate };
+      b = { ratePerSecond: rate, nextSlotMs: 0, lastDecreaseMs: -Infinity, slowStart: true, calls: 0, throttles: 0, minRateSeen: rate };
       this.buckets.set(key, b);
     }
     return b;
@@ -117,6 +122,7 @@ export class AdaptiveRateLimiter implements CallLimiter {
     b.calls++;
     if (outcome === "throttled") {
       b.throttles++;
+      b.slowStart = false;
       const now = this.now();
       if (now - b.lastDecreaseMs < s.decreaseCooldownMs) return;
       b.lastDecreaseMs = now;
@@ -124,9 +130,11 @@ export class AdaptiveRateLimiter implements CallLimiter {
       b.minRateSeen = Math.min(b.minRateSeen, b.ratePerSecond);
       // Push already-reserved slots out too: everyone waiting slows down now, not after the queue drains.
       b.nextSlotMs = Math.max(b.nextSlotMs, now + 1000 / b.ratePerSecond);
-    } else if (outcome === "ok") {
-      // +increasePerSecond per second at full use: each success adds increase/rate.
-      b.ratePerSecond = Math.min(s.maxRatePerSecond, b.ratePerSecond + s.increasePerSecond / b.ratePerSecond);
+    } else if (outcome === "ok" && b.nextSlotMs >= this.now()) {
+      // Saturated (callers are queuing): slow start adds 1 per success (doubling per second),
+      // afterwards +increasePerSecond per second at full use (each success adds increase/rate).
+      const step = b.slowStart ? 1 : s.increasePerSecond / b.ratePerSecond;
+      b.ratePerSecond = Math.min(s.maxRatePerSecond, b.ratePerSecond + step);
     }
   }
 

@@ -36,17 +36,29 @@ describe("AdaptiveRateLimiter", () => {
     expect(limiter.stats()).toEqual([{ api: "iam:GetAccountSummary", ratePerSecond: 2.5, minRateSeen: 2.5, calls: 3, throttles: 3 }]);
   });
 
-  it("wins the rate back additively on success, within min and max", () => {
+  it("grows only while callers queue: slow start until the first throttle, then additively, within min and max", () => {
     const clock = fakeClock();
-    const limiter = new AdaptiveRateLimiter({ initialRatePerSecond: 4, increasePerSecond: 1, maxRatePerSecond: 5, minRatePerSecond: 1, decreaseFactor: 0.1 }, clock.now);
-    for (let i = 0; i < 4; i++) limiter.record("sts:AssumeRole", "ok");
-    expect(limiter.rateOf("sts:AssumeRole")).toBeGreaterThan(4.9);
-    for (let i = 0; i < 100; i++) limiter.record("sts:AssumeRole", "ok");
-    expect(limiter.rateOf("sts:AssumeRole")).toBe(5);
-    limiter.record("sts:AssumeRole", "throttled");
-    expect(limiter.rateOf("sts:AssumeRole")).toBe(1);
-    limiter.record("sts:AssumeRole", "failed"); // other errors say nothing about the rate
-    expect(limiter.rateOf("sts:AssumeRole")).toBe(1);
+    const api = "sts:AssumeRole";
+    const limiter = new AdaptiveRateLimiter({ initialRatePerSecond: 4, increasePerSecond: 1, maxRatePerSecond: 50, minRatePerSecond: 1, decreaseFactor: 0.5, burst: 1 }, clock.now);
+    limiter.record(api, "ok"); // nobody waiting: an idle API does not drift upwards
+    expect(limiter.rateOf(api)).toBe(4);
+    for (let i = 0; i < 4; i++) limiter.reserve(api); // a queue forms
+    for (let i = 0; i < 4; i++) limiter.record(api, "ok");
+    expect(limiter.rateOf(api)).toBe(8); // slow start: doubled after one second's worth of calls
+    limiter.record(api, "throttled");
+    expect(limiter.rateOf(api)).toBe(4);
+    for (let i = 0; i < 4; i++) limiter.record(api, "ok");
+    expect(limiter.rateOf(api)).toBeCloseTo(5, 0); // additive: +1 per second's worth of calls
+    for (let i = 0; i < 10_000; i++) limiter.record(api, "ok");
+    expect(limiter.rateOf(api)).toBe(50);
+    clock.advance(5_000);
+    for (let i = 0; i < 20; i++) {
+      clock.advance(300);
+      limiter.record(api, "throttled");
+    }
+    expect(limiter.rateOf(api)).toBe(1);
+    limiter.record(api, "failed"); // other errors say nothing about the rate
+    expect(limiter.rateOf(api)).toBe(1);
   });
 
   it("shares one bucket for an API whatever the resource named after it", () => {
