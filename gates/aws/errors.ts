@@ -74,7 +74,7 @@ export function classifyAwsError(err: unknown): ClassifiedError {
     return { kind: "timeout", retryable: true, code, message: describe("timed out") };
   }
   // A body the SDK could not parse (truncated or not JSON/XML): never read as "no data".
-  if (code === "SyntaxError" || /Deserialization error|Unexpected end of|Unexpected token|JSON|XML|not well-formed/i.test(text) && status !== null && status < 300) {
+  if (code === "SyntaxError" || /Deserialization error|parse error|Unexpected end of|Unexpected token|not valid JSON/i.test(text)) {
     return { kind: "malformed", retryable: false, code, message: describe("malformed response body") };
   }
   if (NETWORK_CODES.has(code)) {

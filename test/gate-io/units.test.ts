@@ -29,6 +29,7 @@ describe("classifyAwsError", () => {
     [err("AbortError"), "timeout", true],
     [err("InvalidAccessException", 401), "not-enabled", false],
     [err("SyntaxError"), "malformed", false],
+    [Object.assign(new Error("@aws-sdk XML parse error: unexpected end of input.\n  Deserialization error: to see the raw response"), { $metadata: {} }), "malformed", false],
     [err("InternalFailure", 500, { $fault: "server" }), "error", true],
     [err("ValidationError", 400), "error", false],
   ] as const)("case %#", (e, kind, retryable) => {
