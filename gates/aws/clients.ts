@@ -40,12 +40,27 @@ interface ClientConfig {
   maxAttempts: number;
 }
 
-/** The clients the gate uses in one account, with one set of credentials. */
-export interface AccountClients {
-  accountId: string;
-  iam: IAMClient;
-  securityHub: SecurityHubClient;
-  config: ConfigServiceClient;
+/** The clients the gate uses in one account, with one set of credentials; each built on first use. */
+export class AccountClients {
+  private iamClient: IAMClient | undefined;
+  private securityHubClient: SecurityHubClient | undefined;
+  private configClient: ConfigServiceClient | undefined;
+  constructor(
+    readonly accountId: string,
+    private readonly clientConfig: ClientConfig,
+  ) {}
+  get iam(): IAMClient {
+    this.iamClient ??= new IAMClient(this.clientConfig);
+    return this.iamClient;
+  }
+  get securityHub(): SecurityHubClient {
+    this.securityHubClient ??= new SecurityHubClient(this.clientConfig);
+    return this.securityHubClient;
+  }
+  get config(): ConfigServiceClient {
+    this.configClient ??= new ConfigServiceClient(this.clientConfig);
+    return this.configClient;
+  }
 }
 
 export class AwsClientFactory {
@@ -117,13 +132,7 @@ export class AwsClientFactory {
     }
     const credentials: TemporaryCredentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
     if (c.Expiration !== undefined) credentials.expiration = c.Expiration;
-    const config = this.config(credentials);
-    return {
-      accountId,
-      iam: new IAMClient(config),
-      securityHub: new SecurityHubClient(config),
-      config: new ConfigServiceClient(config),
-    };
+    return new AccountClients(accountId, this.config(credentials));
   }
 
   /** Closes pooled connections so the process can exit promptly. */
