@@ -1,0 +1,34 @@
+/** `guardrails verify <bundle.json|index.json>`: 0 intact, 1 tampered or invalid, 2 unreadable. */
+import { accessSync, constants, statSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { verifyBundleFile } from "../../evidence/bundle";
+import { ExitCode } from "../../types";
+import { UsageError, type CliIo } from "../io";
+import { printError } from "../output";
+import { maskSecrets } from "../../mask";
+
+export function registerVerify(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command("verify")
+    .description("recompute an evidence bundle's (or a sweep index's) digest and check its schema")
+    .argument("<file>", "bundle .json or index.json written by check / promote / sweep")
+    .action((file: string) => {
+      const path = resolve(io.cwd, file);
+      try {
+        accessSync(path, constants.R_OK);
+        if (!statSync(path).isFile()) throw new Error("not a file");
+      } catch {
+        throw new UsageError(`${file}: cannot read the file`);
+      }
+      const result = verifyBundleFile(path);
+      if (result.ok) {
+        io.stdout(maskSecrets(`OK ${file}: ${result.kind} digest and schema verified\n`));
+        setExit(ExitCode.PASS);
+        return;
+      }
+      for (const e of result.errors) printError(io, `${file}: ${e}`);
+      io.stdout(maskSecrets(`INVALID ${file}: ${result.errors.length} problem(s)\n`));
+      setExit(ExitCode.FAIL);
+    });
+}
