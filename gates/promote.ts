@@ -53,6 +53,7 @@ async function unmark(opts: PromoteAccountOptions, aws: AwsClientFactory, policy
     if (stale.length > 0) {
       await untagAccount(aws, policy, opts.accountId, stale);
       marked.changed = true;
+      verdict = withReason(verdict, `Removed the ${tagKey} tag left by an earlier promotion: the account is not production-ready now.`);
     }
   } catch (err) {
     markingFailed = true;

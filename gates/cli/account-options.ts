@@ -45,7 +45,7 @@ export function addAccountOptions(cmd: Command, opts: { promote: boolean }): Com
     .option("--security-hub-account <id>", "account aggregating Security Hub findings (config securityToolingAccountId)")
     .option("--role-name <name>", `role assumed in each account (default ${DEFAULTS.roleName})`)
     .option("--exceptions <file>", "IAM.3 exceptions register, YAML or JSON (config gate.exceptionsFile)")
-    .option("--require <ids>", "controls that decide the verdict, comma list, repeatable: IAM.4 (always), IAM.3", collect, [])
+    .addOption(new Option("--require <ids>", "controls that decide the verdict, comma list, repeatable; IAM.4 is always required, IAM.3 may be added (config gate.require)").argParser(collect).default([], "IAM.4"))
     .addOption(new Option("--output <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
     .option("--evidence-dir <dir>", "write the evidence bundle (JSON + Markdown) here")
     .option("--wait <duration>", "re-evaluate the Config rule and re-check until PASS or this long (90s, 15m, 1h)")

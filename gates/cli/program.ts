@@ -26,7 +26,7 @@ Examples:
   guardrails check 123456789012 --config guardrails.config.json --output json
   guardrails promote 123456789012 --security-hub-account 210987654321 --home-region us-east-1 \\
       --evidence-dir evidence --wait 15m --move-to-ou ou-ab12-cdef3456
-  guardrails verify evidence/123456789012.json
+  guardrails verify evidence/guardrails-evidence-123456789012-2026-11-22T10-00-00.000Z.json
 
 Credentials come from the SDK's default chain; per-account reads assume --role-name in the account,
 findings are read in --security-hub-account; Organizations calls use the caller's own credentials.

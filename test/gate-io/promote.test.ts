@@ -38,6 +38,7 @@ describe("promoteAccount", () => {
     const { verdict } = await promoteAccount(fastOptions(aws, IDS.inactiveRootKey));
     expect(verdict.verdict).toBe("FAIL");
     expect(verdict.marked?.changed).toBe(true);
+    expect(verdict.controls[0]!.reasons.join(" ")).toMatch(/Removed the guardrails:production-ready tag/);
     expect(tagsOf(IDS.inactiveRootKey)[READY_TAG_KEY]).toBeUndefined();
     expect(aws.requests.some((r) => r.action === "TagResource")).toBe(false);
   });

@@ -97,3 +97,15 @@ describe("verdicts from live data", () => {
     expect(r.controls.map((c) => [c.id, c.required])).toEqual([["IAM.4", true], ["IAM.3", true]]);
   });
 });
+
+describe("--accept-no-root-credentials", () => {
+  it("lets clean live data pass without a finding only when root credentials management is enabled", async () => {
+    aws.world.organizationFeatures = ["RootCredentialsManagement"];
+    const accepted = await checkAccount(fastOptions(aws, IDS.awaitingFindings, { acceptNoRootCredentials: true }));
+    expect(accepted.verdict).toBe("PASS");
+    expect(aws.requests.some((r) => r.action === "ListOrganizationsFeatures")).toBe(true);
+    aws.world.organizationFeatures = [];
+    const refused = await checkAccount(fastOptions(aws, IDS.awaitingFindings, { acceptNoRootCredentials: true }));
+    expect(refused.verdict).toBe("INCONCLUSIVE");
+  });
+});
