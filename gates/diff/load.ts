@@ -7,7 +7,18 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { DiffInputError, type GuardrailResource, type ResourceSet } from "./model";
+import { DiffInputError, type GuardrailAnnotations, type GuardrailResource, type ResourceSet } from "./model";
+
+/** The modules' reviewer annotations inside cdktf's "//" comment; malformed ones are ignored, not trusted. */
+const AnnotationsSchema = z.object({
+  guardrails: z.object({
+    disabledControls: z.array(z.object({ controlId: z.string(), reason: z.string().optional(), expires: z.string().optional() })).optional(),
+  }),
+});
+function annotationsOf(config: Record<string, unknown>): GuardrailAnnotations {
+  const parsed = AnnotationsSchema.safeParse(config["//"]);
+  return parsed.success ? parsed.data.guardrails : {};
+}
 
 const ManifestSchema = z.object({
   stacks: z.record(z.string(), z.object({ name: z.string(), synthesizedStackPath: z.string() })),
@@ -98,7 +109,7 @@ export function loadSynthDirectory(dir: string): ResourceSet {
         const providerKey = typeof config.provider === "string" ? config.provider.replace(/^\$\{(.*)\}$/, "$1") : type.split("_")[0]!;
         const values = attributeValues(config);
         const region = typeof values.region === "string" ? values.region : (providerRegions.get(providerKey) ?? "");
-        resources.push({ address: `${stack.name}/${type}.${name}`, stack: stack.name, type, name, values, region, unknownAttributes: new Set() });
+        resources.push({ address: `${stack.name}/${type}.${name}`, stack: stack.name, type, name, values, region, annotations: annotationsOf(config), unknownAttributes: new Set() });
       }
     }
   }
@@ -141,7 +152,7 @@ export function planResourceSet(path: string, plan: PlanJson, side: PlanSide): R
     if (!isRecord(raw)) throw new DiffInputError(path, `resource_changes["${rc.address}"].change.${side} is not an object`);
     const unknownAttributes = side === "after" ? unknownTopLevel(rc.change.after_unknown) : new Set<string>();
     const region = typeof raw.region === "string" ? raw.region : "";
-    resources.push({ address: rc.address, stack: "", type: rc.type, name: rc.name, values: raw, region, unknownAttributes });
+    resources.push({ address: rc.address, stack: "", type: rc.type, name: rc.name, values: raw, region, annotations: {}, unknownAttributes });
   }
   return { label: `${path} (${side})`, kind: "plan", resources };
 }

@@ -15,8 +15,14 @@ export interface GuardrailResource {
   values: Record<string, unknown>;
   /** Region the resource is managed in (its own `region` argument, else its provider's), or "". */
   region: string;
+  /** What the modules record beside the resource for reviewers (cdktf `"//".guardrails`), synth only. */
+  annotations: GuardrailAnnotations;
   /** Top-level attributes whose value is unknown until apply (plan `after_unknown`). */
   unknownAttributes: ReadonlySet<string>;
+}
+
+export interface GuardrailAnnotations {
+  disabledControls?: { controlId: string; reason?: string; expires?: string }[];
 }
 
 export type InputKind = "synth" | "plan";

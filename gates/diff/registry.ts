@@ -3,7 +3,7 @@
  * (providers' incidental resources, KMS aliases, ...).
  */
 import {
-  aggregator, configRule, configurationPolicy, controlAssociation, iamPolicyComparator, legacyControl, neutral, quoted,
+  aggregator, compareSettings as compareSettingsOf, configRule, configurationPolicy, controlAssociation, iamPolicyComparator, legacyControl, quoted,
   referencedName, regionOf, scpAttachment, scpComparator, settingsComparator, type Comparator,
 } from "./rules";
 import { block, blocks, flag, text, textList } from "./values";
@@ -21,6 +21,26 @@ function retentionDays(v: Record<string, unknown>): number | undefined {
 const bucketRef = (attr: string) => (r: Parameters<Comparator["identity"]>[0], side: Parameters<Comparator["identity"]>[1]) =>
   `of bucket ${quoted(referencedName(r, side, attr, ["bucket", "bucket_prefix", "name"]))}`;
 
+/** Specified regions mean "linked" under SPECIFIED_REGIONS and "not linked" under ALL_REGIONS_EXCEPT_SPECIFIED. */
+const findingAggregator: Comparator = {
+  ...settingsComparator("finding aggregator", regionOf, []),
+  changed: (b, h) => {
+    const [bm, hm] = [text(b.values, "linking_mode"), text(h.values, "linking_mode")];
+    if (bm !== hm) {
+      return compareSettingsOf([{ label: "linking_mode", read: (v) => text(v, "linking_mode"), direction: { kind: "ranked", strongestFirst: ORDINAL_LINKING_MODES } }], b, h);
+    }
+    const linked = hm === "ALL_REGIONS_EXCEPT_SPECIFIED" ? "excluded regions" : "linked regions";
+    const [bl, hl] = [textList(b.values, "specified_regions"), textList(h.values, "specified_regions")];
+    const lost = bl.filter((r) => !hl.includes(r));
+    const gained = hl.filter((r) => !bl.includes(r));
+    const fewerIsWeaker = hm !== "ALL_REGIONS_EXCEPT_SPECIFIED";
+    return [
+      ...(lost.length ? [{ classification: fewerIsWeaker ? ("weakened" as const) : ("strengthened" as const), explanation: `${linked}: removed ${lost.join(", ")}` }] : []),
+      ...(gained.length ? [{ classification: fewerIsWeaker ? ("strengthened" as const) : ("weakened" as const), explanation: `${linked}: added ${gained.join(", ")}` }] : []),
+    ];
+  },
+};
+
 export const COMPARATORS: Readonly<Record<string, Comparator>> = {
   aws_organizations_policy: scpComparator,
   aws_organizations_policy_attachment: scpAttachment,
@@ -35,10 +55,7 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
     { label: "auto_enable", read: (v) => flag(v, "auto_enable"), direction: { kind: "informational" } },
     { label: "auto_enable_standards", read: (v) => text(v, "auto_enable_standards"), direction: { kind: "informational" } },
   ]),
-  aws_securityhub_finding_aggregator: settingsComparator("finding aggregator", regionOf, [
-    { label: "linking_mode", read: (v) => text(v, "linking_mode"), direction: { kind: "ranked", strongestFirst: ORDINAL_LINKING_MODES } },
-    { label: "specified_regions", read: (v) => textList(v, "specified_regions"), direction: { kind: "any-change-weakens" } },
-  ]),
+  aws_securityhub_finding_aggregator: findingAggregator,
   aws_securityhub_configuration_policy: configurationPolicy,
   aws_securityhub_configuration_policy_association: settingsComparator(
     "configuration policy association",
@@ -102,7 +119,8 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
     identity: (r, side) => `policy ${text(r.values, "policy_arn")} on role ${quoted(referencedName(r, side, "role"))}`,
     added: () => [{ classification: "weakened", explanation: "managed policy attached to a role: permissions widened" }],
     removed: () => [{ classification: "strengthened", explanation: "managed policy detached from a role" }],
-    changed: () => [neutral("attachment changed")],
+    // Identity is role + policy ARN: nothing else on an attachment can change its meaning.
+    changed: () => [],
   },
 };
 

@@ -147,8 +147,14 @@ function iamPolicyComparator(what: string, policyAttr: string, identity: (r: Gua
 
 const controlsConfig = (v: Record<string, unknown>) => block(block(v, "configuration_policy"), "security_controls_configuration");
 
-/** Reason and expiry of a disabled control, where the modules record them (description / tags). */
+/**
+ * Reason and expiry of a disabled control, where the modules record them: a structured cdktf
+ * comment (`"//": {"guardrails": {"disabledControls": [{controlId, reason, expires}]}}`, synth only),
+ * else the segment of the description (or a tag) that names the control (synth and plans).
+ */
 function disableReason(r: GuardrailResource, controlId: string): string {
+  const annotated = (r.annotations.disabledControls ?? []).find((d) => d.controlId === controlId);
+  if (annotated) return `${annotated.reason ?? "no reason recorded"} (expires ${annotated.expires ?? "never: no expiry recorded"})`;
   const sources = [text(r.values, "description") ?? "", ...Object.values((r.values.tags ?? {}) as Record<string, unknown>).map(String)];
   for (const s of sources) {
     for (const part of s.split(/[;\n]/)) if (part.includes(controlId)) return part.trim();
@@ -258,5 +264,5 @@ const aggregator = settingsComparator("Config aggregator", (r) => quoted(text(r.
   { label: "organization-wide", read: (v) => block(v, "organization_aggregation_source") !== undefined, direction: { kind: "true-is-stronger" } },
 ]);
 
-export { blocks, configRule, controlAssociation, legacyControl, scpAttachment, scpComparator, configurationPolicy, aggregator, iamPolicyComparator, settingsComparator, referencedName, regionOf, quoted, weakened, strengthened, neutral };
+export { compareSettings, blocks, configRule, controlAssociation, legacyControl, scpAttachment, scpComparator, configurationPolicy, aggregator, iamPolicyComparator, settingsComparator, referencedName, regionOf, quoted, weakened, strengthened, neutral };
 export type { Setting };

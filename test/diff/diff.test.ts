@@ -70,3 +70,13 @@ describe("--allow-weakening", () => {
     expect(JSON.parse(out.join("")).counts.weakened).toBe(1);
   });
 });
+
+describe("disabled control reason from the modules' structured annotation", () => {
+  it("shows reason and expiry recorded in the cdktf comment", () => {
+    const head = synthMini({ ...BASE, disabledControls: [{ controlId: "Config.1", reason: "recorders managed by Control Tower", expires: "2027-06-30" }], annotateDisables: true });
+    const { base, head: headSet } = loadInputs([baseDir, head]);
+    expect(diffGuardrails(base, headSet).changes).toContainEqual(
+      expect.objectContaining({ classification: "weakened", explanation: "control Config.1 disabled: recorders managed by Control Tower (expires 2027-06-30)" }),
+    );
+  });
+});

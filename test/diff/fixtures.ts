@@ -22,6 +22,8 @@ export interface MiniConfig {
   reorder: boolean;
   standards: string[];
   disabledControls: { controlId: string; reason: string; expires: string }[];
+  /** Record disables as the structured cdktf comment instead of in the description. */
+  annotateDisables?: boolean;
   /** Construct-id suffix: renaming must not be a change. */
   idSuffix: string;
 }
@@ -57,11 +59,12 @@ export function synthMini(c: MiniConfig): string {
   new OrganizationsPolicyAttachment(stack, `scp-root${s}`, { policyId: scp.id, targetId: "r-abcd" });
   new ConfigOrganizationManagedRule(stack, `rotated${s}`, { name: "access-keys-rotated", ruleIdentifier: "ACCESS_KEYS_ROTATED", inputParameters: JSON.stringify({ maxAccessKeyAge: c.maxAccessKeyAge }) });
   new SecurityhubFindingAggregator(stack, `aggregator${s}`, { linkingMode: "SPECIFIED_REGIONS", specifiedRegions: ["eu-west-1"] });
-  new SecurityhubConfigurationPolicy(stack, `policy${s}`, {
+  const policy = new SecurityhubConfigurationPolicy(stack, `policy${s}`, {
     name: "guardrails-cis",
-    description: ["CIS", ...c.disabledControls.map((d) => `disabled ${d.controlId} until ${d.expires}: ${d.reason}`)].join("; "),
+    description: ["CIS", ...(c.annotateDisables ? [] : c.disabledControls).map((d) => `disabled ${d.controlId} until ${d.expires}: ${d.reason}`)].join("; "),
     configurationPolicy: { serviceEnabled: true, enabledStandardArns: c.standards, securityControlsConfiguration: { disabledControlIdentifiers: c.disabledControls.map((d) => d.controlId) } },
   });
+  if (c.annotateDisables) policy.addOverride("//.guardrails", { disabledControls: c.disabledControls });
   app.synth();
   return outdir;
 }

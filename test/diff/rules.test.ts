@@ -63,3 +63,16 @@ describe("ordering", () => {
     expect(report.verdict).toBe("weakened");
   });
 });
+
+describe("finding aggregator regions depend on the linking mode", () => {
+  const agg = (mode: string, regions: string[]) => ({ linking_mode: mode, specified_regions: regions });
+  it.each([
+    ["SPECIFIED_REGIONS", ["eu-west-1", "us-east-1"], ["eu-west-1"], "weakened", "linked regions: removed us-east-1"],
+    ["SPECIFIED_REGIONS", ["eu-west-1"], ["eu-west-1", "us-east-1"], "strengthened", "linked regions: added us-east-1"],
+    ["ALL_REGIONS_EXCEPT_SPECIFIED", ["eu-west-1"], ["eu-west-1", "us-east-1"], "weakened", "excluded regions: added us-east-1"],
+    ["ALL_REGIONS_EXCEPT_SPECIFIED", ["eu-west-1", "us-east-1"], ["eu-west-1"], "strengthened", "excluded regions: removed us-east-1"],
+  ])("%s %j → %j is %s", (mode, before, after, classification, text) => {
+    const report = diffOf([rc("aws_securityhub_finding_aggregator", "f", agg(mode, before), agg(mode, after))]);
+    expect(report.changes).toEqual([expect.objectContaining({ classification, explanation: text })]);
+  });
+});
