@@ -1,0 +1,160 @@
+/**
+ * The guardrails configuration: one JSON file, typed, every field documented, defaults applied here and
+ * nowhere else (the constructs receive a fully resolved {@link GuardrailsConfig}). Modelled on LZA's and
+ * MCAF's config-as-data: the schema is the documentation; validation collects every error at once.
+ *
+ * Field names read by the gate too (keep them stable): partition, managementAccountId,
+ * securityToolingAccountId, homeRegion, governedRegions, organization.*, awsConfig.maxAccessKeyAgeDays,
+ * awsConfig.recordersExist, evidence.*, gate.*.
+ */
+import { z } from "zod";
+import {
+  DEFAULT_MAX_ACCESS_KEY_AGE_DAYS,
+  GATE_READ_ONLY_ROLE_NAME,
+  READY_TAG_KEY,
+} from "../constants";
+import { isAwsRegion, PARTITIONS } from "./regions";
+
+const accountId = z.string().regex(/^\d{12}$/, "is not a 12-digit AWS account id");
+const region = z.string().refine(isAwsRegion, "is not an AWS region");
+const rootId = z.string().regex(/^r-[0-9a-z]{4,32}$/, "is not an organization root id (r-xxxx)");
+const ouId = z.string().regex(/^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/, "is not an organizational unit id (ou-xxxx-xxxxxxxx)");
+const targetId = z.union([rootId, ouId], { error: "is neither an organization root id (r-xxxx) nor an OU id (ou-xxxx-xxxxxxxx)" });
+const principalArn = z
+  .string()
+  .regex(/^arn:aws(-us-gov|-cn)?:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+$/, "is not an IAM principal ARN (wildcards allowed)");
+const isoDate = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(s) && !Number.isNaN(Date.parse(s)), "is not an ISO 8601 date");
+
+/** CIS AWS Foundations Benchmark versions Security Hub offers (1.2.0 is the global `ruleset` one). */
+export const CIS_VERSIONS = ["1.2.0", "1.4.0", "3.0.0", "5.0.0"] as const;
+export type CisVersion = (typeof CIS_VERSIONS)[number];
+
+const expiringDisable = {
+  /** Why the control or standard is disabled (auditors read this). */
+  reason: z.string().trim().min(10, "needs a reason of at least 10 characters"),
+  /** ISO 8601 date after which synth fails until the disable is renewed or removed. */
+  expires: isoDate,
+};
+
+const securityHub = z.strictObject({
+  /**
+   * CIS AWS Foundations versions enabled by the central configuration policy.
+   * @default ["5.0.0"]
+   */
+  cisVersions: z.array(z.enum(CIS_VERSIONS)).min(1, "needs at least one CIS version").default(["5.0.0"]),
+  /** Standards switched off temporarily: subtracted from cisVersions while not expired. @default [] */
+  disabledStandards: z.array(z.strictObject({ cisVersion: z.enum(CIS_VERSIONS), ...expiringDisable })).default([]),
+  /** Security controls disabled in the configuration policy. IAM.4 and IAM.3 are refused. @default [] */
+  disabledControls: z
+    .array(z.strictObject({ controlId: z.string().regex(/^[A-Za-z0-9]+\.\d+$/, "is not a security control id (e.g. CloudTrail.7)"), ...expiringDisable }))
+    .default([]),
+  /** Organization roots / OUs the configuration policy is associated with. @default [organization.rootId] */
+  targetIds: z.array(targetId).min(1).optional(),
+});
+
+const awsConfig = z.strictObject({
+  /** maxAccessKeyAge of ACCESS_KEYS_ROTATED (IAM.3), in days. @default 90 */
+  maxAccessKeyAgeDays: z.number().int().min(1).max(365).default(DEFAULT_MAX_ACCESS_KEY_AGE_DAYS),
+  /** True when recorders already exist (e.g. Control Tower): the StackSet then deploys the gate role only. @default false */
+  recordersExist: z.boolean().default(false),
+  /** S3 bucket (usually in the log-archive account) the delivery channels write to. Required unless recordersExist. */
+  deliveryBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name").optional(),
+  /** Create the Config service-linked role in each account's home region (false if it already exists). @default true */
+  createServiceLinkedRole: z.boolean().default(true),
+});
+
+const evidence = z.strictObject({
+  /** Name of the evidence bucket created in the security-tooling account (globally unique). */
+  bucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name"),
+  /** Object-lock retention in COMPLIANCE mode: nobody, root included, can delete evidence earlier. @default 365 */
+  retentionDays: z.number().int().min(1).max(36500).default(365),
+});
+
+const gate = z.strictObject({
+  /** @default "GuardrailsGateReadOnly" */
+  roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, "is not an IAM role name").default(GATE_READ_ONLY_ROLE_NAME),
+  /** @default READY_TAG_KEY */
+  readyTagKey: z.string().min(1).max(128).default(READY_TAG_KEY),
+  /** Principals allowed to assume the gate role (e.g. the vending pipeline's role). */
+  trustedPrincipalArns: z.array(principalArn).min(1, "needs at least one principal"),
+  /** Path of the gate's exceptions register (read by the gate only). */
+  exceptionsFile: z.string().min(1).optional(),
+  /** @default 90 */
+  exceptionMaxWindowDays: z.number().int().min(1).max(365).default(90),
+  /** @default "owner" */
+  ownerTagKey: z.string().min(1).max(128).default("owner"),
+  /** @default ["IAM.4"] */
+  require: z.array(z.enum(["IAM.4", "IAM.3"])).min(1).default(["IAM.4"]),
+});
+
+const scp = z.strictObject({
+  /** Also deny every action to the root user (centralized-root sessions still allowed). @default false */
+  denyAllRootActions: z.boolean().default(false),
+  /** Principals (role ARN patterns) exempt from the Security Hub / Config / organization protections. @default [] */
+  breakGlassPrincipalArns: z.array(principalArn).default([]),
+  /** Roots / OUs the SCPs are attached to. @default organization.targetOuIds */
+  targetIds: z.array(targetId).min(1).optional(),
+  /** AWS quota on SCP size in characters (10,240 since May 2026; 5,120 before). @default 10240 */
+  maxPolicyCharacters: z.number().int().min(1).max(10240).default(10240),
+  /** AWS quota on SCPs attached per root / OU / account (10 since May 2026; 5 before). @default 10 */
+  maxPoliciesPerTarget: z.number().int().min(1).max(10).default(10),
+  /** Slots already used on every target by others (FullAWSAccess, Control Tower's). @default 1 */
+  slotsAlreadyUsed: z.number().int().min(0).max(10).default(1),
+  /** Per-target override of slotsAlreadyUsed, keyed by root / OU id. @default {} */
+  slotsAlreadyUsedByTarget: z.record(z.string(), z.number().int().min(0).max(10)).default({}),
+});
+
+const alerting = z.strictObject({
+  /** E-mail subscribed to the alert topic (confirmation needed once). */
+  email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "is not an e-mail address"),
+  /** Forward root CreateAccessKey calls from every account to the alert topic. @default true */
+  rootAccessKeyAlerts: z.boolean().default(true),
+});
+
+const backend = z.strictObject({
+  /** S3 bucket holding the Terraform state of both stacks. */
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name"),
+  /** Key prefix; each stack's state is `<keyPrefix>/<stack>.tfstate`. @default "guardrails" */
+  keyPrefix: z.string().min(1).default("guardrails"),
+  /** Region of the state bucket. */
+  region: region,
+  /** Use S3 native state locking (lockfile). @default true */
+  useLockfile: z.boolean().default(true),
+});
+
+const deployment = z.strictObject({
+  /** Role assumed in the security-tooling account by the security-tooling stack's provider. @default "OrganizationAccountAccessRole" */
+  securityToolingRoleName: z.string().regex(/^[\w+=,.@/-]{1,64}$/, "is not an IAM role name").default("OrganizationAccountAccessRole"),
+});
+
+export const guardrailsConfigSchema = z.strictObject({
+  /** @default "aws" */
+  partition: z.enum(PARTITIONS).default("aws"),
+  managementAccountId: accountId,
+  securityToolingAccountId: accountId,
+  /** Region where findings are aggregated and global resources (IAM) are recorded. */
+  homeRegion: region,
+  /** Regions where recorders run and Security Hub is aggregated from; must include homeRegion. */
+  governedRegions: z.array(region).min(1, "needs at least one region"),
+  organization: z.strictObject({
+    rootId,
+    /** OUs whose accounts receive the member baseline (StackSet) and, by default, the SCPs. */
+    targetOuIds: z.array(ouId).min(1, "needs at least one OU"),
+    /** The only OU the gate's promotion policy may move accounts into. */
+    productionOuId: ouId,
+  }),
+  securityHub: securityHub.prefault({}),
+  awsConfig: awsConfig.prefault({}),
+  evidence,
+  gate,
+  scp: scp.prefault({}),
+  alerting,
+  /** Omit to keep state in local files `terraform.<stack>.tfstate`. */
+  backend: backend.optional(),
+  deployment: deployment.prefault({}),
+});
+
+/** Fully resolved configuration (defaults applied) handed to the constructs. */
+export type GuardrailsConfig = z.output<typeof guardrailsConfigSchema>;
+/** What a user writes in the JSON file (defaults optional). */
+export type GuardrailsConfigInput = z.input<typeof guardrailsConfigSchema>;

@@ -1,0 +1,157 @@
+/**
+ * The gate's IAM permissions as data, shared by the StackSet template (every member account), the
+ * security-tooling role and the tests. Exactly what the gate calls, nothing more (DESIGN.md section 4-5).
+ */
+import { GATE_TAG_KEYS } from "../constants";
+import type { Partition } from "../config/regions";
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  /** Absent only in trust policies, where IAM forbids it. */
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+  Principal?: Record<string, string | string[]>;
+}
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+/** Read-only permissions the gate needs in each account it checks. */
+export function gateReadOnlyPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadRootAndUserCredentials",
+        Effect: "Allow",
+        Action: [
+          "iam:GetAccountSummary",
+          // GenerateCredentialReport only asks IAM to (re)build the report; it changes no identity.
+          "iam:GenerateCredentialReport",
+          "iam:GetCredentialReport",
+          "iam:ListUsers",
+          "iam:ListAccessKeys",
+          "iam:ListUserTags",
+          "iam:GetAccessKeyLastUsed",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "ReadAndReevaluateConfigRules",
+        Effect: "Allow",
+        // StartConfigRulesEvaluation is the one non-read action: `--wait` re-runs IAM_ROOT_ACCESS_KEY_CHECK
+        // so a freshly fixed account does not wait up to 24 h for the periodic evaluation.
+        Action: ["config:DescribeConfigRules", "config:StartConfigRulesEvaluation"],
+        Resource: "*",
+      },
+      {
+        Sid: "ReadSecurityHubFindings",
+        Effect: "Allow",
+        Action: ["securityhub:GetFindings", "securityhub:DescribeHub", "securityhub:GetEnabledStandards"],
+        Resource: "*",
+      },
+    ],
+  };
+}
+
+/**
+ * Trust policy of the gate role. IAM forbids wildcards in `Principal`, so the principal is each trusted
+ * account's root and the exact ARNs (wildcards allowed) are enforced with `aws:PrincipalArn`.
+ */
+export function gateTrustPolicy(partition: Partition, trustedPrincipalArns: readonly string[]): PolicyDocument {
+  const accounts = [...new Set(trustedPrincipalArns.map((arn) => arn.split(":")[4] ?? ""))];
+  for (const account of accounts) {
+    if (!/^\d{12}$/.test(account)) throw new Error(`gate trust: principal account "${account}" must be a 12-digit account id (no wildcard)`);
+  }
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "TrustedGateCallers",
+        Effect: "Allow",
+        Principal: { AWS: accounts.map((a) => `arn:${partition}:iam::${a}:root`) },
+        Action: "sts:AssumeRole",
+        Condition: { ArnLike: { "aws:PrincipalArn": [...trustedPrincipalArns] } },
+      },
+    ],
+  };
+}
+
+export interface PromotionPolicyProps {
+  readonly partition: Partition;
+  readonly managementAccountId: string;
+  readonly rootId: string;
+  readonly sourceOuIds: readonly string[];
+  readonly productionOuId: string;
+  readonly evidenceBucketName: string;
+  /** @default GATE_TAG_KEYS */
+  readonly tagKeys?: readonly string[];
+}
+
+/**
+ * Promotion permissions (management account). Organizations ARNs contain the organization id, which
+ * is not a config input, hence `o-*`.
+ *
+ * Residual limitation of MoveAccount: IAM authorizes it against the account AND both the source and the
+ * destination parent, and offers no condition key telling them apart. The source parents (root and target
+ * OUs) must therefore be allowed too, so a move from the production OU back into one of them is also
+ * authorized. It cannot move accounts anywhere else (no other OU is listed).
+ */
+export function gatePromotionPolicy(props: PromotionPolicyProps): PolicyDocument {
+  const orgArn = (kind: string, rest: string): string =>
+    `arn:${props.partition}:organizations::${props.managementAccountId}:${kind}/o-*/${rest}`;
+  const tagKeys = [...(props.tagKeys ?? GATE_TAG_KEYS)];
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "TagAccountsWithReadinessTagsOnly",
+        Effect: "Allow",
+        Action: ["organizations:TagResource", "organizations:UntagResource"],
+        Resource: orgArn("account", "*"),
+        Condition: {
+          "ForAllValues:StringEquals": { "aws:TagKeys": tagKeys },
+          // ForAllValues is true for an empty key set; require that keys are actually present.
+          Null: { "aws:TagKeys": "false" },
+        },
+      },
+      {
+        Sid: "ReadOrganizationForSweep",
+        Effect: "Allow",
+        Action: [
+          "organizations:ListTagsForResource",
+          "organizations:DescribeAccount",
+          "organizations:DescribeOrganization",
+          "organizations:ListParents",
+          "organizations:ListRoots",
+          "organizations:ListAccounts",
+          "organizations:ListAccountsForParent",
+          "organizations:ListChildren",
+          "organizations:ListOrganizationalUnitsForParent",
+          "iam:ListOrganizationsFeatures",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "MoveAccountsIntoProductionOuOnly",
+        Effect: "Allow",
+        Action: "organizations:MoveAccount",
+        Resource: [
+          orgArn("account", "*"),
+          orgArn("ou", props.productionOuId),
+          orgArn("root", props.rootId),
+          ...props.sourceOuIds.filter((ou) => ou !== props.productionOuId).map((ou) => orgArn("ou", ou)),
+        ],
+      },
+      {
+        Sid: "WriteEvidenceBundles",
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: `arn:${props.partition}:s3:::${props.evidenceBucketName}/*`,
+      },
+    ],
+  };
+}

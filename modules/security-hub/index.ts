@@ -1,0 +1,112 @@
+/**
+ * Security Hub (CSPM) central configuration, deployed in the delegated administrator (security-tooling)
+ * account. The delegation itself is made from the management account ({@link SecurityHubDelegation}).
+ * Ordering follows MCAF and provider issue #42259: hub -> aggregator -> CENTRAL organization configuration
+ * -> configuration policy -> associations.
+ */
+import { Construct } from "constructs";
+import {
+  SecurityhubAccount,
+  SecurityhubConfigurationPolicy,
+  SecurityhubConfigurationPolicyAssociation,
+  SecurityhubFindingAggregator,
+  SecurityhubOrganizationAdminAccount,
+} from "../aws";
+import { SecurityhubOrganizationConfiguration } from "../aws";
+import { CONTROL_IAM3, CONTROL_IAM4 } from "../constants";
+import type { Partition } from "../config/regions";
+import type { CisVersion } from "../config/schema";
+import { cisStandardArn } from "./standards";
+
+export { cisStandardArn } from "./standards";
+
+export interface SecurityHubCentralProps {
+  readonly partition: Partition;
+  /** Region of the finding aggregator and of the provider (where IAM.4 is read). */
+  readonly homeRegion: string;
+  /** Regions linked to the aggregator; the home region itself is not listed. */
+  readonly governedRegions: readonly string[];
+  /** CIS versions to enable; at least one. */
+  readonly cisVersions: readonly CisVersion[];
+  /** Security control ids disabled by the policy; IAM.4 and IAM.3 are refused. @default [] */
+  readonly disabledControlIds?: readonly string[];
+  /** Organization root / OU ids the policy is associated with; at least one. */
+  readonly targetIds: readonly string[];
+  /** @default "guardrails-cis" */
+  readonly policyName?: string;
+}
+
+export class SecurityHubCentral extends Construct {
+  readonly configurationPolicy: SecurityhubConfigurationPolicy;
+  readonly enabledStandardArns: string[];
+  readonly targetIds: readonly string[];
+
+  constructor(scope: Construct, id: string, props: SecurityHubCentralProps) {
+    super(scope, id);
+    this.targetIds = props.targetIds;
+    const disabled = [...(props.disabledControlIds ?? [])];
+    for (const always of [CONTROL_IAM4, CONTROL_IAM3]) {
+      if (disabled.includes(always)) throw new Error(`SecurityHubCentral: disabledControlIds contains "${always}", which must stay enabled`);
+    }
+    if (props.cisVersions.length === 0) throw new Error("SecurityHubCentral: cisVersions is empty; enable at least one CIS version");
+    if (props.targetIds.length === 0) throw new Error("SecurityHubCentral: targetIds is empty; associate the policy with the root or an OU");
+
+    // Consolidated control findings: one IAM.4 finding per account whatever standards are enabled,
+    // which is what the gate reads (Compliance.SecurityControlId).
+    const hub = new SecurityhubAccount(this, "hub", {
+      enableDefaultStandards: false,
+      controlFindingGenerator: "SECURITY_CONTROL",
+      autoEnableControls: true,
+    });
+
+    const linked = props.governedRegions.filter((r) => r !== props.homeRegion);
+    // Central configuration requires an aggregator even in a single-region organization (aft-blueprints #13).
+    const aggregator = new SecurityhubFindingAggregator(this, "aggregator", {
+      linkingMode: linked.length > 0 ? "SPECIFIED_REGIONS" : "NO_REGIONS",
+      specifiedRegions: linked.length > 0 ? linked : undefined,
+      dependsOn: [hub],
+    });
+
+    // CENTRAL forbids auto-enable flags (MCAF #213): new accounts are reached by the policy association.
+    const organizationConfiguration = new SecurityhubOrganizationConfiguration(this, "organization-configuration", {
+      autoEnable: false,
+      autoEnableStandards: "NONE",
+      organizationConfiguration: { configurationType: "CENTRAL" },
+      dependsOn: [aggregator],
+    });
+
+    this.enabledStandardArns = props.cisVersions.map((v) => cisStandardArn(props.partition, v, props.homeRegion));
+    // A disabled-list (not an enabled-list) keeps IAM.4 / IAM.3 and every new control enabled.
+    this.configurationPolicy = new SecurityhubConfigurationPolicy(this, "policy", {
+      name: props.policyName ?? "guardrails-cis",
+      description: `CIS AWS Foundations ${props.cisVersions.join(", ")}; ${CONTROL_IAM4} and ${CONTROL_IAM3} always enabled`,
+      configurationPolicy: {
+        serviceEnabled: true,
+        enabledStandardArns: this.enabledStandardArns,
+        securityControlsConfiguration: { disabledControlIdentifiers: disabled },
+      },
+      dependsOn: [organizationConfiguration],
+    });
+
+    props.targetIds.forEach((targetId) => {
+      new SecurityhubConfigurationPolicyAssociation(this, `association-${targetId}`, {
+        targetId,
+        policyId: this.configurationPolicy.id,
+      });
+    });
+  }
+}
+
+export interface SecurityHubDelegationProps {
+  /** Account that becomes the Security Hub delegated administrator. */
+  readonly adminAccountId: string;
+}
+
+/** Management-account side: designates the security-tooling account as Security Hub administrator. */
+export class SecurityHubDelegation extends Construct {
+  constructor(scope: Construct, id: string, props: SecurityHubDelegationProps) {
+    super(scope, id);
+    if (!/^\d{12}$/.test(props.adminAccountId)) throw new Error(`SecurityHubDelegation: adminAccountId "${props.adminAccountId}" is not a 12-digit account id`);
+    new SecurityhubOrganizationAdminAccount(this, "admin", { adminAccountId: props.adminAccountId });
+  }
+}

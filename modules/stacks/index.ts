@@ -1,0 +1,70 @@
+/**
+ * `buildApp`: the two stacks from a validated config. Used by main.ts, the tests and the benchmark.
+ */
+import { App } from "cdktf";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { GuardrailsConfig } from "../config/schema";
+import { scpTargets } from "../config/validate";
+import { ManagementStack } from "./management";
+import { SecurityToolingStack } from "./security-tooling";
+
+export { ManagementStack } from "./management";
+export { SecurityToolingStack } from "./security-tooling";
+export { MANAGEMENT_STACK_NAME, SECURITY_TOOLING_STACK_NAME } from "./common";
+
+export interface GuardrailsApp {
+  readonly app: App;
+  readonly management: ManagementStack;
+  readonly securityTooling: SecurityToolingStack;
+}
+
+/** Builds both stacks (no synth). Throws when a synth-time check (SCP quotas) fails. */
+export function buildApp(config: GuardrailsConfig, outdir = "cdktf.out"): GuardrailsApp {
+  const app = new App({ outdir, skipValidation: false });
+  const management = new ManagementStack(app, config);
+  const securityTooling = new SecurityToolingStack(app, config);
+  // Security Hub and Config delegations must exist before the delegated administrator configures them.
+  securityTooling.addDependency(management);
+  return { app, management, securityTooling };
+}
+
+interface SynthesizedStack {
+  resource?: Record<string, Record<string, unknown>>;
+}
+
+/** Resource counts by Terraform type per stack, read back from the synthesized cdk.tf.json files. */
+export function resourceCounts(outdir: string): Record<string, Record<string, number>> {
+  const result: Record<string, Record<string, number>> = {};
+  for (const stack of readdirSync(join(outdir, "stacks")).sort()) {
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+    result[stack] = Object.fromEntries(
+      Object.entries(json.resource ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([type, byId]) => [type, Object.keys(byId).length]),
+    );
+  }
+  return result;
+}
+
+/** What a platform engineer wants to see before `cdktf deploy`. */
+export function renderSummary(built: GuardrailsApp, config: GuardrailsConfig, outdir: string): string {
+  const lines: string[] = [`Synthesized into ${outdir}/ (partition ${config.partition}, home region ${config.homeRegion})`];
+  for (const [stack, counts] of Object.entries(resourceCounts(outdir))) {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    lines.push("", `stack ${stack}: ${total} resources`);
+    for (const [type, count] of Object.entries(counts)) lines.push(`  ${String(count).padStart(3)}  ${type}`);
+  }
+  lines.push("", `SCPs (limit ${config.scp.maxPolicyCharacters} characters, ${config.scp.maxPoliciesPerTarget} per target):`);
+  for (const scp of built.management.scps.policies) {
+    const pct = Math.round((scp.content.length / config.scp.maxPolicyCharacters) * 100);
+    lines.push(`  ${scp.name}: ${scp.content.length} / ${config.scp.maxPolicyCharacters} characters (${pct}%)`);
+  }
+  lines.push("", "Targets:");
+  for (const target of scpTargets(config)) {
+    const used = config.scp.slotsAlreadyUsedByTarget[target] ?? config.scp.slotsAlreadyUsed;
+    lines.push(`  SCPs on ${target}: ${used + built.management.scps.policies.length} / ${config.scp.maxPoliciesPerTarget} slots (${used} already used)`);
+  }
+  lines.push(`  Security Hub configuration policy on: ${built.securityTooling.securityHub.targetIds.join(", ")}`);
+  lines.push(`  Member baseline StackSet: OUs ${config.organization.targetOuIds.join(", ")} in ${built.management.memberBaseline.regions.join(", ")}`);
+  lines.push(`  CIS standards: ${built.securityTooling.securityHub.enabledStandardArns.join(", ")}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,58 @@
+/**
+ * The security-tooling (delegated administrator) stack: Security Hub central configuration, Config
+ * organization rules and aggregator, alerting, the evidence bucket and the gate's role there. Its
+ * provider assumes a role in the security-tooling account from the management credentials.
+ */
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { Alerting } from "../alerting";
+import { ConfigOrganizationRules } from "../aws-config";
+import type { GuardrailsConfig } from "../config/schema";
+import { enabledCisVersions, securityHubTargets } from "../config/validate";
+import { EvidenceBucket } from "../evidence-bucket";
+import { GateReadOnlyRole } from "../gate-access";
+import { SecurityHubCentral } from "../security-hub";
+import { configureBackend, configureProvider, SECURITY_TOOLING_STACK_NAME } from "./common";
+
+export class SecurityToolingStack extends TerraformStack {
+  readonly securityHub: SecurityHubCentral;
+
+  constructor(scope: Construct, config: GuardrailsConfig) {
+    super(scope, SECURITY_TOOLING_STACK_NAME);
+    const { partition } = config;
+    const deployRoleArn = `arn:${partition}:iam::${config.securityToolingAccountId}:role/${config.deployment.securityToolingRoleName}`;
+    configureProvider(this, config, deployRoleArn);
+    configureBackend(this, SECURITY_TOOLING_STACK_NAME, config);
+
+    this.securityHub = new SecurityHubCentral(this, "security-hub", {
+      partition,
+      homeRegion: config.homeRegion,
+      governedRegions: config.governedRegions,
+      cisVersions: enabledCisVersions(config),
+      disabledControlIds: config.securityHub.disabledControls.map((d) => d.controlId),
+      targetIds: securityHubTargets(config),
+    });
+    new ConfigOrganizationRules(this, "aws-config", {
+      partition,
+      governedRegions: config.governedRegions,
+      maxAccessKeyAgeDays: config.awsConfig.maxAccessKeyAgeDays,
+    });
+    new Alerting(this, "alerting", {
+      partition,
+      accountId: config.securityToolingAccountId,
+      email: config.alerting.email,
+      organizationRootId: config.alerting.rootAccessKeyAlerts ? config.organization.rootId : undefined,
+    });
+    new EvidenceBucket(this, "evidence", {
+      partition,
+      bucketName: config.evidence.bucketName,
+      retentionDays: config.evidence.retentionDays,
+      writerPrincipalArns: config.gate.trustedPrincipalArns,
+    });
+    new GateReadOnlyRole(this, "gate-read-only", {
+      partition,
+      trustedPrincipalArns: config.gate.trustedPrincipalArns,
+      roleName: config.gate.roleName,
+    });
+  }
+}

@@ -1,0 +1,141 @@
+/** Fault injection as the SDK experiences it: retries, modelled errors, deserialization failures, timeouts. */
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { GenerateCredentialReportCommand, GetAccountSummaryCommand, IAMClient } from "@aws-sdk/client-iam";
+import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { ConfigServiceClient, DescribeConfigRulesCommand } from "@aws-sdk/client-config-service";
+import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { EXAMPLE_IDS, clientConfig, startLocalAws, type FaultKind, type LocalAws, type ServiceName } from "./index";
+
+let aws: LocalAws;
+beforeAll(async () => {
+  aws = await startLocalAws();
+});
+afterAll(() => aws.close());
+beforeEach(() => {
+  aws.reset();
+  aws.world.s3Buckets["evidence"] = { ownerAccountId: EXAMPLE_IDS.management, objectLockEnabled: false, objects: {} };
+});
+
+/** One representative call per service, made with the management account's credentials. */
+const CALLS: Record<ServiceName, { action: string; call: (maxAttempts: number) => Promise<unknown> }> = {
+  sts: { action: "GetCallerIdentity", call: (m) => new STSClient(clientConfig(aws.url, { maxAttempts: m })).send(new GetCallerIdentityCommand({})) },
+  iam: { action: "GetAccountSummary", call: (m) => new IAMClient(clientConfig(aws.url, { maxAttempts: m })).send(new GetAccountSummaryCommand({})) },
+  organizations: { action: "ListRoots", call: (m) => new OrganizationsClient(clientConfig(aws.url, { maxAttempts: m })).send(new ListRootsCommand({})) },
+  config: { action: "DescribeConfigRules", call: (m) => new ConfigServiceClient(clientConfig(aws.url, { maxAttempts: m })).send(new DescribeConfigRulesCommand({})) },
+  securityhub: { action: "GetFindings", call: (m) => new SecurityHubClient(clientConfig(aws.url, { maxAttempts: m })).send(new GetFindingsCommand({})) },
+  s3: { action: "PutObject", call: (m) => new S3Client(clientConfig(aws.url, { maxAttempts: m })).send(new PutObjectCommand({ Bucket: "evidence", Key: "k", Body: "x" })) },
+};
+const SERVICES = Object.keys(CALLS) as ServiceName[];
+
+// The management account is Security Hub-enabled in the example world only via the aggregator; enable it here.
+beforeEach(() => aws.world.accounts[EXAMPLE_IDS.management].securityHubRegions.push("us-east-1"));
+
+const THROTTLE_NAME: Record<ServiceName, string> = {
+  sts: "Throttling", iam: "Throttling", organizations: "TooManyRequestsException", config: "ThrottlingException",
+  securityhub: "TooManyRequestsException", s3: "SlowDown",
+};
+const DENIED_NAME: Record<ServiceName, string> = {
+  sts: "AccessDenied", iam: "AccessDenied", organizations: "AccessDeniedException", config: "AccessDeniedException",
+  securityhub: "AccessDeniedException", s3: "AccessDenied",
+};
+
+describe.each(SERVICES)("%s", (service) => {
+  const { action, call } = CALLS[service];
+  const inject = (fault: FaultKind, times?: number) => aws.faults.push({ service, action, fault, times });
+  const received = () => aws.requests.filter((r) => r.service === service && r.action === action);
+
+  test("throttling is retried by the SDK, then succeeds", async () => {
+    inject("throttle", 1);
+    await expect(call(2)).resolves.toBeDefined();
+    expect(received().map((r) => r.status)).toEqual([service === "s3" ? 503 : service === "organizations" || service === "securityhub" ? 429 : 400, 200]);
+  });
+
+  test("throttling beyond the retries surfaces with the service's error name", async () => {
+    inject("throttle");
+    await expect(call(2)).rejects.toMatchObject({ name: THROTTLE_NAME[service] });
+    expect(received()).toHaveLength(2);
+  });
+
+  test("HTTP 500 is retried", async () => {
+    inject("http5xx", 1);
+    await expect(call(2)).resolves.toBeDefined();
+    expect(received().map((r) => r.status)).toEqual([500, 200]);
+  });
+
+  test("access denied surfaces with its name and is not retried", async () => {
+    inject("accessDenied");
+    await expect(call(3)).rejects.toMatchObject({ name: DENIED_NAME[service] });
+    expect(received()).toHaveLength(1);
+  });
+
+  test.each(["malformedBody", "truncatedBody"] as const)("%s gives a deserialization error, not empty data", async (fault) => {
+    if (service === "s3") {
+      // PutObject has no body to parse; S3's success payloads are exercised by GetObject in protocols.test.ts.
+      return;
+    }
+    inject(fault);
+    const err = await call(3).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(200);
+    expect(received()).toHaveLength(1);
+  });
+});
+
+describe("timing faults", () => {
+  test("a hanging call is aborted by requestTimeout with throwOnRequestTimeout", async () => {
+    aws.faults.push({ service: "iam", action: "GetAccountSummary", fault: "hang" });
+    const iam = new IAMClient({
+      ...clientConfig(aws.url, { maxAttempts: 1 }),
+      requestHandler: new NodeHttpHandler({ requestTimeout: 150, throwOnRequestTimeout: true }),
+    });
+    const started = Date.now();
+    await expect(iam.send(new GetAccountSummaryCommand({}))).rejects.toMatchObject({ name: "TimeoutError" });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(aws.requests.at(-1)).toMatchObject({ action: "GetAccountSummary", status: 0, fault: "hang" });
+  });
+
+  test("latency delays the answer", async () => {
+    aws.faults.push({ service: "sts", latencyMs: 120 });
+    const started = Date.now();
+    await new STSClient(clientConfig(aws.url)).send(new GetCallerIdentityCommand({}));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+  });
+
+  test("ratePerSecond throttles beyond the bucket", async () => {
+    aws.faults.push({ service: "sts", action: "GetCallerIdentity", ratePerSecond: 3 });
+    const sts = new STSClient(clientConfig(aws.url, { maxAttempts: 1 }));
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => sts.send(new GetCallerIdentityCommand({}))));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
+    expect(aws.faults[0].applied).toBe(3);
+  });
+
+  test("close() ends hanging sockets", async () => {
+    const local = await startLocalAws({ faults: [{ fault: "hang" }] });
+    const pending = new STSClient(clientConfig(local.url, { maxAttempts: 1 })).send(new GetCallerIdentityCommand({}));
+    const outcome = pending.then(() => "resolved", () => "rejected");
+    await new Promise((r) => setTimeout(r, 50));
+    await local.close();
+    expect(await outcome).toBe("rejected");
+  });
+});
+
+describe("rule matching", () => {
+  test("after/times, accountId matching, custom errors, and 'no request received'", async () => {
+    aws.faults.push({ service: "iam", action: "GenerateCredentialReport", fault: "error", error: { code: "LimitExceeded", status: 409 }, after: 1, times: 5 });
+    const iam = new IAMClient(clientConfig(aws.url, { maxAttempts: 2 }));
+    await expect(iam.send(new GenerateCredentialReportCommand({}))).resolves.toMatchObject({ State: "COMPLETE" });
+    await expect(iam.send(new GenerateCredentialReportCommand({}))).rejects.toMatchObject({ name: "LimitExceededException" });
+    expect(aws.faults[0]).toMatchObject({ seen: 3, applied: 2 });
+
+    aws.faults.push({ service: "sts", accountId: "999999999999", fault: "accessDenied" });
+    await expect(new STSClient(clientConfig(aws.url)).send(new GetCallerIdentityCommand({}))).resolves.toBeDefined();
+    expect(aws.requests.filter((r) => r.service === "organizations")).toEqual([]);
+  });
+
+  test("unknown access keys are rejected as the service does", async () => {
+    const sts = new STSClient({ ...clientConfig(aws.url), credentials: { accessKeyId: "AKIAUNKNOWNKEY000000", secretAccessKey: "x" } });
+    await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: "InvalidClientTokenId" });
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * AWS Organizations (awsJson1_1, X-Amz-Target AWSOrganizationsV20161128.<Op>). Everything except
+ * DescribeOrganization is management-account only, as in AWS. Timestamps are epoch seconds on this protocol.
+ */
+import type { CallContext, ServiceHandler } from "./service";
+import { callerArn } from "./sts";
+import { ServiceError, decodeToken, encodeToken, jsonError, jsonResponse, page, pageSize } from "./wire";
+import type { AccountState, World } from "./world";
+
+const TARGET_PREFIX = "AWSOrganizationsV20161128.";
+
+type Input = Record<string, unknown>;
+const str = (input: Input, key: string): string | undefined => (typeof input[key] === "string" ? (input[key] as string) : undefined);
+
+function orgArn(world: World, suffix: string): string {
+  return `arn:${world.partition}:organizations::${world.managementAccountId}:${suffix}`;
+}
+
+function accountJson(world: World, a: AccountState) {
+  return {
+    Id: a.id,
+    Arn: orgArn(world, `account/${world.organizationId}/${a.id}`),
+    Email: a.email,
+    Name: a.name,
+    Status: a.status,
+    State: a.status === "ACTIVE" ? "ACTIVE" : a.status === "SUSPENDED" ? "SUSPENDED" : "PENDING_CLOSURE",
+    JoinedMethod: a.id === world.managementAccountId ? "INVITED" : "CREATED",
+    JoinedTimestamp: Date.parse(a.joinedTimestamp) / 1000,
+  };
+}
+
+function requireAccount(world: World, id: string | undefined): AccountState {
+  const a = id === undefined ? undefined : world.accounts[id];
+  if (!a || !Object.prototype.hasOwnProperty.call(world.accounts, id ?? "")) {
+    throw new ServiceError("AccountNotFoundException", "You specified an account that doesn't exist.", 400);
+  }
+  return a;
+}
+
+function parentExists(world: World, id: string | undefined): boolean {
+  return id !== undefined && (id === world.rootId || Object.prototype.hasOwnProperty.call(world.organizationalUnits, id));
+}
+
+function requireParent(world: World, id: string | undefined, code = "ParentNotFoundException"): string {
+  if (!parentExists(world, id)) throw new ServiceError(code, "We can't find a root or OU with the ParentId that you specified.", 400);
+  return id as string;
+}
+
+/** Pages with NextToken/MaxResults (AWS caps Organizations pages at 20). */
+function paged<T>(items: readonly T[], input: Input) {
+  const offset = decodeToken(str(input, "NextToken"), "InvalidInputException");
+  const { items: slice, next } = page(items, offset, pageSize(input["MaxResults"], 20, 20));
+  return { items: slice, NextToken: next === undefined ? undefined : encodeToken(next) };
+}
+
+function tagsOf(world: World, resourceId: string | undefined): Record<string, string> {
+  if (resourceId !== undefined && Object.prototype.hasOwnProperty.call(world.accounts, resourceId)) return world.accounts[resourceId].tags;
+  throw new ServiceError("TargetNotFoundException", "We can't find a target with the TargetId that you specified.", 400);
+}
+
+function accountsUnder(world: World, parentId: string): AccountState[] {
+  return Object.values(world.accounts).filter((a) => a.parentId === parentId);
+}
+
+function dispatch(ctx: CallContext, input: Input): unknown {
+  const world = ctx.world;
+  const isManagement = ctx.accountId === world.managementAccountId;
+  if (!isManagement && ctx.action !== "DescribeOrganization") {
+    throw new ServiceError("AccessDeniedException", `You don't have permissions to access this resource. (caller ${callerArn(ctx)})`, 403);
+  }
+  switch (ctx.action) {
+    case "DescribeOrganization": {
+      const mgmt = world.accounts[world.managementAccountId];
+      return {
+        Organization: {
+          Id: world.organizationId,
+          Arn: orgArn(world, `organization/${world.organizationId}`),
+          FeatureSet: "ALL",
+          MasterAccountArn: orgArn(world, `account/${world.organizationId}/${world.managementAccountId}`),
+          MasterAccountId: world.managementAccountId,
+          MasterAccountEmail: mgmt?.email,
+          AvailablePolicyTypes: [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }],
+        },
+      };
+    }
+    case "ListRoots":
+      return {
+        Roots: [
+          {
+            Id: world.rootId,
+            Arn: orgArn(world, `root/${world.organizationId}/${world.rootId}`),
+            Name: "Root",
+            PolicyTypes: [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }],
+          },
+        ],
+      };
+    case "ListChildren": {
+      const parentId = requireParent(world, str(input, "ParentId"));
+      const type = str(input, "ChildType");
+      const ids =
+        type === "ACCOUNT"
+          ? accountsUnder(world, parentId).map((a) => a.id)
+          : type === "ORGANIZATIONAL_UNIT"
+            ? Object.values(world.organizationalUnits).filter((o) => o.parentId === parentId).map((o) => o.id)
+            : (() => {
+                throw new ServiceError("InvalidInputException", "ChildType must be ACCOUNT or ORGANIZATIONAL_UNIT", 400);
+              })();
+      const p = paged(ids, input);
+      return { Children: p.items.map((Id) => ({ Id, Type: type })), NextToken: p.NextToken };
+    }
+    case "ListOrganizationalUnitsForParent": {
+      const parentId = requireParent(world, str(input, "ParentId"));
+      const p = paged(Object.values(world.organizationalUnits).filter((o) => o.parentId === parentId), input);
+      return {
+        OrganizationalUnits: p.items.map((o) => ({ Id: o.id, Arn: orgArn(world, `ou/${world.organizationId}/${o.id}`), Name: o.name })),
+        NextToken: p.NextToken,
+      };
+    }
+    case "ListAccountsForParent": {
+      const parentId = requireParent(world, str(input, "ParentId"));
+      const p = paged(accountsUnder(world, parentId), input);
+      return { Accounts: p.items.map((a) => accountJson(world, a)), NextToken: p.NextToken };
+    }
+    case "ListAccounts": {
+      const p = paged(Object.values(world.accounts), input);
+      return { Accounts: p.items.map((a) => accountJson(world, a)), NextToken: p.NextToken };
+    }
+    case "DescribeAccount":
+      return { Account: accountJson(world, requireAccount(world, str(input, "AccountId"))) };
+    case "ListParents": {
+      const childId = str(input, "ChildId");
+      let parentId: string | undefined;
+      if (childId !== undefined && Object.prototype.hasOwnProperty.call(world.accounts, childId)) parentId = world.accounts[childId].parentId;
+      else if (childId !== undefined && Object.prototype.hasOwnProperty.call(world.organizationalUnits, childId)) parentId = world.organizationalUnits[childId].parentId;
+      if (parentId === undefined) throw new ServiceError("ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.", 400);
+      return { Parents: [{ Id: parentId, Type: parentId === world.rootId ? "ROOT" : "ORGANIZATIONAL_UNIT" }] };
+    }
+    case "ListTagsForResource": {
+      const tags = Object.entries(tagsOf(world, str(input, "ResourceId"))).map(([Key, Value]) => ({ Key, Value }));
+      const p = paged(tags, input);
+      return { Tags: p.items, NextToken: p.NextToken };
+    }
+    case "TagResource": {
+      const tags = tagsOf(world, str(input, "ResourceId"));
+      const newTags = Array.isArray(input["Tags"]) ? (input["Tags"] as { Key?: unknown; Value?: unknown }[]) : [];
+      for (const t of newTags) {
+        if (typeof t.Key !== "string" || typeof t.Value !== "string") throw new ServiceError("InvalidInputException", "Each tag needs a Key and a Value.", 400);
+        tags[t.Key] = t.Value;
+      }
+      return {};
+    }
+    case "UntagResource": {
+      const tags = tagsOf(world, str(input, "ResourceId"));
+      const keys = Array.isArray(input["TagKeys"]) ? (input["TagKeys"] as unknown[]) : [];
+      for (const k of keys) if (typeof k === "string") delete tags[k];
+      return {};
+    }
+    case "MoveAccount": {
+      const acct = requireAccount(world, str(input, "AccountId"));
+      const source = str(input, "SourceParentId");
+      const destination = requireParent(world, str(input, "DestinationParentId"), "DestinationParentNotFoundException");
+      if (!parentExists(world, source) || acct.parentId !== source) {
+        throw new ServiceError("SourceParentNotFoundException", "We can't find a source root or OU with the ParentId that you specified.", 400);
+      }
+      if (acct.parentId === destination) {
+        throw new ServiceError("DuplicateAccountException", "That account is already present in the specified destination.", 400);
+      }
+      acct.parentId = destination;
+      return {};
+    }
+    default:
+      throw new ServiceError("UnknownOperationException", `Unknown operation ${ctx.action}`, 400);
+  }
+}
+
+export const organizationsHandler: ServiceHandler = {
+  service: "organizations",
+  action(req) {
+    const target = req.headers["x-amz-target"];
+    return typeof target === "string" && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  },
+  handle(ctx, req) {
+    const input = req.body.length > 0 ? (JSON.parse(req.body.toString("utf8")) as Input) : {};
+    return jsonResponse(dispatch(ctx, input));
+  },
+  formatError: jsonError,
+  throttleError: () => new ServiceError("TooManyRequestsException", "You have sent too many requests in too short a period of time.", 429),
+  internalError: () => new ServiceError("ServiceException", "AWS Organizations can't complete your request because of an internal service error.", 500),
+  accessDeniedError: (ctx) => new ServiceError("AccessDeniedException", `User: ${callerArn(ctx)} is not authorized to perform: organizations:${ctx.action}`, 403),
+  unknownCredentialsError: () => new ServiceError("UnrecognizedClientException", "The security token included in the request is invalid.", 400),
+};

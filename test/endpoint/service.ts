@@ -1,0 +1,43 @@
+/** The contract between the HTTP server and one service's protocol handler. */
+import type { IncomingHttpHeaders } from "node:http";
+import type { ServiceName } from "./faults";
+import type { ServiceError, WireResponse } from "./wire";
+import type { World } from "./world";
+
+export interface ServiceRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A temporary credential issued by AssumeRole; its access key id names the target account. */
+export interface IssuedSession {
+  accountId: string;
+  roleName: string;
+  sessionName: string;
+}
+
+export interface CallContext {
+  world: World;
+  accountId: string;
+  region: string;
+  action: string;
+  accessKeyId: string;
+  now: Date;
+  sessions: Map<string, IssuedSession>;
+}
+
+export interface ServiceHandler {
+  readonly service: ServiceName;
+  /** The operation name, read before faults are applied; undefined when the request names none. */
+  action(req: ServiceRequest): string | undefined;
+  handle(ctx: CallContext, req: ServiceRequest): WireResponse;
+  formatError(err: ServiceError): WireResponse;
+  /** The service's own wire errors for injected faults. */
+  throttleError(): ServiceError;
+  internalError(): ServiceError;
+  accessDeniedError(ctx: CallContext): ServiceError;
+  unknownCredentialsError(): ServiceError;
+}

@@ -1,0 +1,241 @@
+/**
+ * The state the local endpoint serves: an AWS organization with per-account IAM, Config, Security Hub
+ * and S3 state. Plain data (JSON-serializable) except `hooks`, so tests can mutate it between calls and
+ * `reset()` can restore a snapshot.
+ */
+import type { AsffFinding } from "./findings";
+
+export const DEFAULT_GATE_ROLE = "GuardrailsGateReadOnly";
+/** The AWS documentation's example access key id; tests put it in AWS_ACCESS_KEY_ID. */
+export const DEFAULT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+export const DEFAULT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+export type AccountStatus = "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
+
+/** One root access key slot as the credential report shows it. */
+export interface RootKeySlot {
+  active: boolean;
+  /** ISO 8601; inactive keys keep their date (controls.md quirk Q1). */
+  lastRotated: string;
+}
+
+export interface IamAccessKey {
+  accessKeyId: string;
+  status: "Active" | "Inactive" | string;
+  createDate: string;
+  lastUsed?: { date: string; region: string; service: string };
+}
+
+export interface IamUser {
+  userName: string;
+  userId: string;
+  path: string;
+  createDate: string;
+  passwordEnabled: boolean;
+  tags: Record<string, string>;
+  accessKeys: IamAccessKey[];
+}
+
+/**
+ * The account's single credential report (AWS keeps one; generating overwrites it).
+ * absent → ReportNotPresent; generating → ReportInProgress until `pollsRemaining` reaches 0;
+ * expired → ReportExpired; ready → served from `content` if set, else rendered live from the account.
+ */
+export interface CredentialReportState {
+  state: "absent" | "generating" | "ready" | "expired";
+  generatedTime: string | null;
+  /** Generate/Get calls answered "in progress" before a started report completes. */
+  pollsToComplete: number;
+  pollsRemaining: number;
+  format: "2025" | "2022";
+  /** Raw CSV served verbatim (malformed-report tests); overrides rendering. */
+  content?: string;
+}
+
+export interface ConfigRule {
+  name: string;
+  sourceIdentifier: string;
+  owner: "AWS" | "CUSTOM_LAMBDA" | "CUSTOM_POLICY";
+  maximumExecutionFrequency?: string;
+  createdBy?: string;
+}
+
+export interface AccountState {
+  id: string;
+  name: string;
+  email: string;
+  status: AccountStatus;
+  /** Root id or OU id. */
+  parentId: string;
+  joinedTimestamp: string;
+  tags: Record<string, string>;
+  /** Role names that exist (and trust the gate) in this account. */
+  roles: string[];
+  /** GetAccountSummary.SummaryMap.AccountAccessKeysPresent; "omit" drops the key from the map. */
+  rootAccessKeysPresent: number | "omit";
+  rootMfaActive: boolean;
+  /** Root row password_enabled; `not_supported` is what pre-2025 reports print. */
+  rootPasswordEnabled: "true" | "false" | "not_supported";
+  rootKeys: RootKeySlot[];
+  users: IamUser[];
+  credentialReport: CredentialReportState;
+  /** Regions where Security Hub is enabled (DescribeHub/GetFindings work there). */
+  securityHubRegions: string[];
+  /** Standards ARNs (per region, `<region>` placeholder allowed) returned by GetEnabledStandards. */
+  enabledStandards: string[];
+  /** Config rules by region. */
+  configRules: Record<string, ConfigRule[]>;
+}
+
+export interface OrganizationalUnit {
+  id: string;
+  name: string;
+  parentId: string;
+}
+
+export interface S3Object {
+  body: string; // base64
+  headers: Record<string, string>;
+  lastModified: string;
+  etag: string;
+}
+export interface S3Bucket {
+  ownerAccountId: string;
+  objectLockEnabled: boolean;
+  objects: Record<string, S3Object>;
+}
+
+/** What the endpoint saw of a Config re-evaluation request; hooks may react to it. */
+export interface ConfigEvaluationRequest {
+  accountId: string;
+  region: string;
+  ruleNames: string[];
+  at: string;
+}
+
+/** Behaviour that is code rather than data; kept apart so the data can be snapshotted. */
+export interface WorldHooks {
+  /** The endpoint's clock (report GeneratedTime, 4-hour reuse window, SubscribedAt). */
+  now?: () => Date;
+  /** Called after StartConfigRulesEvaluation, e.g. to make a pending finding appear. */
+  onConfigRulesEvaluation?: (world: World, request: ConfigEvaluationRequest) => void;
+}
+
+export interface World {
+  partition: string;
+  organizationId: string;
+  rootId: string;
+  managementAccountId: string;
+  /** Long-term access key id → account id (the SDK default chain's static keys). */
+  accessKeys: Record<string, string>;
+  accounts: Record<string, AccountState>;
+  organizationalUnits: Record<string, OrganizationalUnit>;
+  /** IAM ListOrganizationsFeatures: e.g. RootCredentialsManagement, RootSessions. */
+  organizationFeatures: string[];
+  /** The Security Hub aggregating (security-tooling) account: where findings are stored. */
+  securityHubAccountId: string;
+  /** Security Hub findings held by the aggregating account (key = that account's id). */
+  findings: Record<string, AsffFinding[]>;
+  /**
+   * Findings that appear in the aggregating account once StartConfigRulesEvaluation runs in the
+   * member account (key = member account id): models "the control has not run yet".
+   */
+  findingsAfterEvaluation: Record<string, AsffFinding[]>;
+  s3Buckets: Record<string, S3Bucket>;
+  configEvaluations: ConfigEvaluationRequest[];
+  hooks: WorldHooks;
+}
+
+export function worldNow(world: World): Date {
+  return world.hooks.now ? world.hooks.now() : new Date();
+}
+
+/** An empty organization whose management account is `managementAccountId`. */
+export function emptyWorld(managementAccountId = "111111111111"): World {
+  const world: World = {
+    partition: "aws",
+    organizationId: "o-exampleorg1",
+    rootId: "r-ex01",
+    managementAccountId,
+    accessKeys: { [DEFAULT_ACCESS_KEY_ID]: managementAccountId },
+    accounts: {},
+    organizationalUnits: {},
+    organizationFeatures: ["RootCredentialsManagement", "RootSessions"],
+    securityHubAccountId: managementAccountId,
+    findings: {},
+    findingsAfterEvaluation: {},
+    s3Buckets: {},
+    configEvaluations: [],
+    hooks: {},
+  };
+  addAccount(world, { id: managementAccountId, name: "management" });
+  return world;
+}
+
+export interface NewAccount {
+  id: string;
+  name?: string;
+  parentId?: string;
+  status?: AccountStatus;
+  tags?: Record<string, string>;
+  roles?: string[];
+  securityHubRegions?: string[];
+}
+
+/**
+ * Adds a clean account: no root keys, a fresh ready credential report, Security Hub and the
+ * IAM.4 Config rule in us-east-1, the gate role provisioned.
+ */
+export function addAccount(world: World, spec: NewAccount): AccountState {
+  const now = worldNow(world);
+  const regions = spec.securityHubRegions ?? ["us-east-1"];
+  const account: AccountState = {
+    id: spec.id,
+    name: spec.name ?? `account-${spec.id}`,
+    email: `aws+${spec.id}@example.com`,
+    status: spec.status ?? "ACTIVE",
+    parentId: spec.parentId ?? world.rootId,
+    joinedTimestamp: "2024-01-15T10:00:00.000Z",
+    tags: { ...(spec.tags ?? {}) },
+    roles: spec.roles ?? [DEFAULT_GATE_ROLE],
+    rootAccessKeysPresent: 0,
+    rootMfaActive: true,
+    rootPasswordEnabled: "true",
+    rootKeys: [],
+    users: [],
+    credentialReport: {
+      state: "ready",
+      generatedTime: new Date(now.getTime() - 60 * 60 * 1000).toISOString(),
+      pollsToComplete: 2,
+      pollsRemaining: 0,
+      format: "2025",
+    },
+    securityHubRegions: regions,
+    enabledStandards: ["arn:aws:securityhub:<region>::standards/cis-aws-foundations-benchmark/v/3.0.0"],
+    configRules: Object.fromEntries(regions.map((r) => [r, [iamRootAccessKeyRule(spec.id)]])),
+  };
+  world.accounts[spec.id] = account;
+  return account;
+}
+
+/** Security Hub's service-linked rule for IAM.4; the suffix is 8 hex chars derived from the account. */
+export function iamRootAccessKeyRule(accountId: string): ConfigRule {
+  const suffix = (Number(accountId.slice(-8)) >>> 0).toString(16).padStart(8, "0").slice(-8);
+  return {
+    name: `securityhub-iam-root-access-key-check-${suffix}`,
+    sourceIdentifier: "IAM_ROOT_ACCESS_KEY_CHECK",
+    owner: "AWS",
+    maximumExecutionFrequency: "TwentyFour_Hours",
+    createdBy: "securityhub.amazonaws.com",
+  };
+}
+
+export function addOrganizationalUnit(world: World, id: string, name: string, parentId?: string): OrganizationalUnit {
+  const ou = { id, name, parentId: parentId ?? world.rootId };
+  world.organizationalUnits[id] = ou;
+  return ou;
+}
+
+export function getAccount(world: World, accountId: string): AccountState | undefined {
+  return Object.prototype.hasOwnProperty.call(world.accounts, accountId) ? world.accounts[accountId] : undefined;
+}
