@@ -32,6 +32,11 @@ export class SecurityToolingStack extends TerraformStack {
       disabledControlIds: config.securityHub.disabledControls.map((d) => d.controlId),
       targetIds: securityHubTargets(config),
     });
+    // Why and until when each control is off, as a cdktf comment Terraform ignores: `guardrails diff`
+    // shows it to PR reviewers when a control gets disabled.
+    this.securityHub.configurationPolicy.addOverride("//.guardrails", {
+      disabledControls: config.securityHub.disabledControls.map(({ controlId, reason, expires }) => ({ controlId, reason, expires })),
+    });
     new ConfigOrganizationRules(this, "aws-config", {
       partition,
       governedRegions: config.governedRegions,
