@@ -157,7 +157,12 @@ function disableReason(r: GuardrailResource, controlId: string): string {
   if (annotated) return `${annotated.reason ?? "no reason recorded"} (expires ${annotated.expires ?? "never: no expiry recorded"})`;
   const sources = [text(r.values, "description") ?? "", ...Object.values((r.values.tags ?? {}) as Record<string, unknown>).map(String)];
   for (const s of sources) {
-    for (const part of s.split(/[;\n]/)) if (part.includes(controlId)) return part.trim();
+    for (const part of s.split(/[;\n]/)) {
+      if (!part.includes(controlId)) continue;
+      // The modules' format: `<id> disabled until <date>: <reason>` (reason dropped when the description is full).
+      const m = /disabled until (\S+?)(?:: (.*))?$/.exec(part.trim());
+      return m ? `${m[2] ?? "reason not recorded (description full)"} (expires ${m[1]})` : part.trim();
+    }
   }
   return "no reason recorded";
 }

@@ -30,12 +30,8 @@ export class SecurityToolingStack extends TerraformStack {
       governedRegions: config.governedRegions,
       cisVersions: enabledCisVersions(config),
       disabledControlIds: config.securityHub.disabledControls.map((d) => d.controlId),
+      disabledControlNotes: config.securityHub.disabledControls,
       targetIds: securityHubTargets(config),
-    });
-    // Why and until when each control is off, as a cdktf comment Terraform ignores: `guardrails diff`
-    // shows it to PR reviewers when a control gets disabled.
-    this.securityHub.configurationPolicy.addOverride("//.guardrails", {
-      disabledControls: config.securityHub.disabledControls.map(({ controlId, reason, expires }) => ({ controlId, reason, expires })),
     });
     new ConfigOrganizationRules(this, "aws-config", {
       partition,

@@ -20,7 +20,7 @@ const CASES: Case[] = [
     name: "control disabled with reason and expiry",
     head: { disabledControls: [{ controlId: "CloudTrail.7", reason: "logging bucket owned by another team", expires: "2027-01-31" }] },
     exit: 1,
-    expect: [["weakened", "control CloudTrail.7 disabled: disabled CloudTrail.7 until 2027-01-31: logging bucket owned by another team"]],
+    expect: [["weakened", "control CloudTrail.7 disabled: logging bucket owned by another team (expires 2027-01-31)"]],
   },
   { name: "standard added", head: { standards: [...BASE.standards, "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/5.0.0"] }, exit: 0, expect: [["strengthened", "standard added: arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/5.0.0"]] },
 ];

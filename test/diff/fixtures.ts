@@ -61,7 +61,7 @@ export function synthMini(c: MiniConfig): string {
   new SecurityhubFindingAggregator(stack, `aggregator${s}`, { linkingMode: "SPECIFIED_REGIONS", specifiedRegions: ["eu-west-1"] });
   const policy = new SecurityhubConfigurationPolicy(stack, `policy${s}`, {
     name: "guardrails-cis",
-    description: ["CIS", ...(c.annotateDisables ? [] : c.disabledControls).map((d) => `disabled ${d.controlId} until ${d.expires}: ${d.reason}`)].join("; "),
+    description: ["CIS", ...(c.annotateDisables ? [] : c.disabledControls).map((d) => `${d.controlId} disabled until ${d.expires}: ${d.reason}`)].join("; "),
     configurationPolicy: { serviceEnabled: true, enabledStandardArns: c.standards, securityControlsConfiguration: { disabledControlIdentifiers: c.disabledControls.map((d) => d.controlId) } },
   });
   if (c.annotateDisables) policy.addOverride("//.guardrails", { disabledControls: c.disabledControls });
