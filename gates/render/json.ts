@@ -1,0 +1,44 @@
+/**
+ * `--output json` (DESIGN.md section 4). Objects are rebuilt field by field so the key order is
+ * the documented one whatever order the caller built them in, and no extra field leaks out.
+ */
+import type { AccountVerdict, ControlResult, SourceRecord, SweepResult } from "../types";
+
+export type JsonAccount = ReturnType<typeof accountJson>;
+
+function sourceJson(s: SourceRecord) {
+  return {
+    name: s.name,
+    observedAt: s.observedAt,
+    summary: s.summary,
+    ...(s.accountId !== undefined ? { accountId: s.accountId } : {}),
+    ...(s.region !== undefined ? { region: s.region } : {}),
+    ...(s.api !== undefined ? { api: s.api } : {}),
+  };
+}
+
+function controlJson(c: ControlResult) {
+  return { id: c.id, verdict: c.verdict, required: c.required, reasons: [...c.reasons], sources: c.sources.map(sourceJson) };
+}
+
+export function accountJson(v: AccountVerdict) {
+  return {
+    schemaVersion: v.schemaVersion,
+    accountId: v.accountId,
+    checkedAt: v.checkedAt,
+    verdict: v.verdict,
+    productionReady: v.productionReady,
+    controls: v.controls.map(controlJson),
+    marked: v.marked === null ? null : { tag: v.marked.tag, value: v.marked.value, changed: v.marked.changed },
+    evidence: v.evidence === null ? null : { path: v.evidence.path, sha256: v.evidence.sha256 },
+  };
+}
+
+export function sweepJson(r: SweepResult) {
+  const s = r.summary;
+  return {
+    schemaVersion: r.schemaVersion,
+    accounts: r.accounts.map(accountJson),
+    summary: { accounts: s.accounts, pass: s.pass, fail: s.fail, inconclusive: s.inconclusive, verdict: s.verdict },
+  };
+}
