@@ -46,7 +46,7 @@ describe.each([
     }
     if (exit === 0) expect(report.counts.weakened).toBe(0);
     const out: string[] = [];
-    expect(runDiff(paths, { output: "markdown", allowWeakening: false }, { stdout: (t) => out.push(t), stderr: (t) => out.push(t), exit: () => undefined })).toBe(exit);
+    expect(runDiff(paths, { output: "markdown", allowWeakening: false }, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) })).toBe(exit);
     // Weakenings come first, right after the verdict line.
     if (exit === 1) expect(out.join("").split("\n")[0]).toContain("Guardrails WEAKENED");
   });
@@ -58,7 +58,7 @@ describe.each([
     expect(report.changes).toEqual([]);
     expect(report.verdict).toBe("unchanged");
     expect(renderReport(report, "markdown")).toContain("No guardrail changes.");
-    expect(runDiff(paths, { output: "text", allowWeakening: false }, { stdout: () => undefined, stderr: () => undefined, exit: () => undefined })).toBe(0);
+    expect(runDiff(paths, { output: "text", allowWeakening: false }, { stdout: () => undefined, stderr: () => undefined })).toBe(0);
   });
 });
 
@@ -66,7 +66,7 @@ describe("--allow-weakening", () => {
   it("exits 0 on a weakening but still reports it", () => {
     const paths = [baseDir, synthMini({ ...BASE, maxAccessKeyAge: "120" })];
     const out: string[] = [];
-    expect(runDiff(paths, { output: "json", allowWeakening: true }, { stdout: (t) => out.push(t), stderr: () => undefined, exit: () => undefined })).toBe(0);
+    expect(runDiff(paths, { output: "json", allowWeakening: true }, { stdout: (t) => out.push(t), stderr: () => undefined })).toBe(0);
     expect(JSON.parse(out.join("")).counts.weakened).toBe(1);
   });
 });

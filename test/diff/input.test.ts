@@ -30,7 +30,7 @@ describe("bad input exits 2 with the path and the reason", () => {
   it.each(BAD)("%s", (_name, paths, reason) => {
     const err: string[] = [];
     const out: string[] = [];
-    expect(runDiff(paths, { output: "markdown", allowWeakening: true }, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), exit: () => undefined })).toBe(2);
+    expect(runDiff(paths, { output: "markdown", allowWeakening: true }, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) })).toBe(2);
     expect(err.join("")).toContain(reason);
     expect(err.join("")).toContain(paths[0]!);
     expect(out).toEqual([]);
@@ -44,7 +44,7 @@ describe("plan with values unknown until apply", () => {
       { address: "aws_organizations_policy_attachment.a", mode: "managed", type: "aws_organizations_policy_attachment", name: "a", change: { actions: ["create"], before: null, after: { target_id: "r-1" }, after_unknown: { policy_id: true, id: true } } },
     ] }));
     const out: string[] = [];
-    expect(runDiff([plan], { output: "text", allowWeakening: false }, { stdout: (t) => out.push(t), stderr: (t) => out.push(t), exit: () => undefined })).toBe(0);
+    expect(runDiff([plan], { output: "text", allowWeakening: false }, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) })).toBe(0);
     expect(out.join("")).toContain("known only after apply");
     expect(out.join("")).toContain("SCP attached to target");
   });

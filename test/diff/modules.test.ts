@@ -55,7 +55,7 @@ const headFor = (name: string, variant: ModuleVariant): string => {
   if (!heads.has(name)) heads.set(name, synthModules(variant));
   return heads.get(name)!;
 };
-const silent = { stdout: () => undefined, stderr: () => undefined, exit: () => undefined };
+const silent = { stdout: () => undefined, stderr: () => undefined };
 
 describe.each([
   ["synth directories", (head: string) => [baseDir, head]],
