@@ -49,3 +49,15 @@ describe("plan with values unknown until apply", () => {
     expect(out.join("")).toContain("SCP attached to target");
   });
 });
+
+describe("two plan files", () => {
+  it("compares the planned after-state of base against that of head", () => {
+    const plan = (age: string) =>
+      file(`plan-${age}.json`, JSON.stringify({ format_version: "1.2", resource_changes: [
+        { address: "aws_config_organization_managed_rule.r", mode: "managed", type: "aws_config_organization_managed_rule", name: "r", change: { actions: ["create"], before: null, after: { name: "rotated", rule_identifier: "ACCESS_KEYS_ROTATED", input_parameters: JSON.stringify({ maxAccessKeyAge: age }) } } },
+      ] }));
+    const out: string[] = [];
+    expect(runDiff([plan("120"), plan("90")], { output: "text", allowWeakening: false }, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) })).toBe(0);
+    expect(out.join("")).toContain("maxAccessKeyAge 120 → 90 (tightened)");
+  });
+});
