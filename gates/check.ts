@@ -51,7 +51,8 @@ function asResult(d: ControlDecision, required: readonly ControlId[]): ControlRe
 /** One pass: collect and decide. Never throws for AWS trouble (that is INCONCLUSIVE). */
 export async function evaluateOnce(opts: CheckAccountOptions, aws: AwsClientFactory, budgetMs: number): Promise<CheckOutcome> {
   const clock = opts.clock ?? (() => new Date());
-  const required = opts.require ?? DEFAULTS.require;
+  // IAM.4 can never be waived: it is required whatever `require` lists (IAM.3 is opt-in).
+  const required: ControlId[] = [CONTROL_IAM4, ...(opts.require ?? []).filter((id) => id !== CONTROL_IAM4)];
   const ctx: CollectContext = {
     aws,
     policy: policyFor(opts, budgetMs),

@@ -17,7 +17,7 @@ export interface CheckAccountOptions {
   partition?: string;
   /** Role assumed in the target and security-hub accounts (default GuardrailsGateReadOnly). */
   roleName?: string;
-  /** Controls that decide the verdict (default ["IAM.4"]). IAM.3 is always evaluated and listed. */
+  /** Controls that decide the verdict. IAM.4 always does; list IAM.3 to make it decide too. IAM.3 is always evaluated and listed. */
   require?: readonly ControlId[];
   maxAccessKeyAgeDays?: number;
   acceptNoRootCredentials?: boolean;

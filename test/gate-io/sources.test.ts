@@ -109,3 +109,9 @@ describe("--accept-no-root-credentials", () => {
     expect(refused.verdict).toBe("INCONCLUSIVE");
   });
 });
+
+it("IAM.4 stays required even when require lists only IAM.3", async () => {
+  const v = await checkAccount(fastOptions(aws, IDS.inactiveRootKey, { require: ["IAM.3"] }));
+  expect(v.controls.map((c) => [c.id, c.required])).toEqual([["IAM.4", true], ["IAM.3", true]]);
+  expect(v.verdict).toBe("FAIL");
+});
