@@ -59,7 +59,9 @@ export function classifyAwsError(err: unknown): ClassifiedError {
   const status = httpStatus(e);
   const text = typeof e.message === "string" ? e.message : "";
   const where = status !== null ? ` (HTTP ${status})` : "";
-  const describe = (what: string): string => `${what}: ${code}${where}`;
+  // The service's own sentence says which permission or resource is at fault; bounded, and masked at output.
+  const detail = text !== "" && text !== code && !/Deserialization error/.test(text) ? ` (${text.replace(/\s+/g, " ").slice(0, 200)})` : "";
+  const describe = (what: string): string => `${what}: ${code}${where}${detail}`;
 
   if (ACCESS_DENIED.test(code) || status === 403) {
     return { kind: "access-denied", retryable: false, code, message: describe("access denied") };

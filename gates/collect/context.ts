@@ -1,7 +1,7 @@
 /** What every collector needs: clients, time rules and where it reads. */
 import type { CallPolicy } from "../aws/call";
 import type { AwsClientFactory } from "../aws/clients";
-import { classifyAwsError } from "../aws/errors";
+import { AwsCallError, classifyAwsError } from "../aws/errors";
 import type { Read, ReadLocation } from "../types";
 
 export interface CollectContext {
@@ -27,7 +27,8 @@ export async function readSource<T>(ctx: CollectContext, where: ReadLocation, re
     return { ok: true, value, observedAt: ctx.clock().toISOString(), ...where };
   } catch (err) {
     const c = classifyAwsError(err);
-    const message = err instanceof Error && err.name === "AwsCallError" ? err.message : `${where.api}: ${c.message}`;
+    // AwsCallError and MalformedResponseError already name the API and say what was wrong.
+    const message = err instanceof AwsCallError || err instanceof MalformedResponseError ? err.message : `${where.api}: ${c.message}`;
     return { ok: false, kind: c.kind, message, observedAt: ctx.clock().toISOString(), ...where };
   }
 }

@@ -2,7 +2,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { verifyBundleFile } from "../../evidence/bundle";
+import { verifyBundleFile, type VerifyResult } from "../../evidence/bundle";
 import { ExitCode } from "../../types";
 import { UsageError, type CliIo } from "../io";
 import { printError } from "../output";
@@ -23,7 +23,13 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
       } catch {
         throw new UsageError(`${file}: cannot read the file`);
       }
-      const result = verifyBundleFile(path);
+      let result: VerifyResult;
+      try {
+        result = verifyBundleFile(path);
+      } catch (err) {
+        // Anything the verifier cannot digest is not a valid bundle (exit 1), never "ok".
+        result = { ok: false, errors: [err instanceof Error ? err.message : String(err)], kind: "bundle", sha256: null };
+      }
       if (result.ok) {
         io.stdout(maskSecrets(`OK ${file}: ${result.kind} digest and schema verified\n`));
         setExit(ExitCode.PASS);
