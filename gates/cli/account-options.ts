@@ -157,6 +157,11 @@ export function resolveAccountOptions(accountId: string, raw: RawAccountOptions,
   set("timeoutMs", duration("--timeout", raw.timeout));
   set("callTimeoutMs", duration("--call-timeout", raw.callTimeout));
   set("moveToOuId", raw.moveToOu);
+  const productionOu = config?.organization?.productionOuId;
+  if (raw.moveToOu !== undefined && productionOu !== undefined && raw.moveToOu !== productionOu) {
+    // The promotion policy the modules provision allows moves into the production OU only.
+    throw new UsageError(`--move-to-ou ${raw.moveToOu} is not the production OU ${productionOu} (organization.productionOuId in ${raw.config ?? "the config"}); the gate may only move accounts there`);
+  }
   if (raw.endpointUrl !== undefined) {
     if (!/^https?:\/\/[^\s]+$/.test(raw.endpointUrl)) throw new UsageError(`--endpoint-url ${JSON.stringify(raw.endpointUrl)} is not an http(s) URL`);
     library.endpointUrl = raw.endpointUrl;

@@ -15,7 +15,18 @@ export function printError(io: CliIo, message: string): void {
 }
 
 /** --wait progress: a self-rewriting line on a terminal, plain lines in a pipeline log. */
-export function progressPrinter(io: CliIo, accountId: string): (line: string) => void {
-  if (io.stderrIsTTY) return (line) => io.stderr(maskSecrets(`\r\x1b[2K${accountId}: ${line}`));
-  return (line) => io.stderr(maskSecrets(`${accountId}: ${line}\n`));
+export function progressPrinter(io: CliIo, accountId: string): { report: (line: string) => void; done: () => void } {
+  let written = false;
+  if (io.stderrIsTTY) {
+    return {
+      report: (line) => {
+        written = true;
+        io.stderr(maskSecrets(`\r\x1b[2K${accountId}: ${line}`));
+      },
+      done: () => {
+        if (written) io.stderr("\n");
+      },
+    };
+  }
+  return { report: (line) => io.stderr(maskSecrets(`${accountId}: ${line}\n`)), done: () => undefined };
 }

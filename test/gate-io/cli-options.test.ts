@@ -65,6 +65,13 @@ describe("resolveAccountOptions", () => {
     ["bad max age", "123456789012", { maxAccessKeyAge: "ninety" }, /--max-access-key-age/],
   ])("%s is a usage error", (_name, account, o, message) => usage(() => resolveAccountOptions(account, raw(o), io, now), message));
 
+  it("--move-to-ou must be the configured production OU", () => {
+    const config = join(dir, "prod-ou.json");
+    writeFileSync(config, JSON.stringify({ organization: { productionOuId: "ou-ab12-prod0001" } }));
+    usage(() => resolveAccountOptions("123456789012", raw({ config, moveToOu: "ou-ab12-else0001" }), io, now), /not the production OU ou-ab12-prod0001/);
+    expect(resolveAccountOptions("123456789012", raw({ config, moveToOu: "ou-ab12-prod0001" }), io, now).library.moveToOuId).toBe("ou-ab12-prod0001");
+  });
+
   it("an invalid config names the file and field", () => {
     const config = join(dir, "bad.json");
     writeFileSync(config, JSON.stringify({ gate: { roleName: 7 } }));

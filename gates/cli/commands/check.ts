@@ -17,7 +17,8 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
     for (const w of resolved.warnings) printError(io, `warning: ${w}`);
     // Loaded only now: usage errors and --help never pay for loading the AWS SDK.
     const { checkAccount } = require("../../check") as typeof import("../../check");
-    const verdict = await checkAccount({ ...resolved.library, onProgress: progressPrinter(io, accountId) });
+    const progress = progressPrinter(io, accountId);
+    const verdict = await checkAccount({ ...resolved.library, onProgress: progress.report }).finally(progress.done);
     printVerdict(io, verdict, resolved.output);
     setExit(exitCodeFor(verdict.verdict));
   });

@@ -20,7 +20,8 @@ export function registerPromote(program: Command, io: CliIo, setExit: (code: num
     const resolved = resolveAccountOptions(accountId, raw, io, new Date());
     for (const w of resolved.warnings) printError(io, `warning: ${w}`);
     const { promoteAccount } = require("../../promote") as typeof import("../../promote");
-    const result = await promoteAccount({ ...resolved.library, onProgress: progressPrinter(io, accountId) });
+    const progress = progressPrinter(io, accountId);
+    const result = await promoteAccount({ ...resolved.library, onProgress: progress.report }).finally(progress.done);
     printVerdict(io, result.verdict, resolved.output);
     setExit(result.markingFailed && result.verdict.verdict === "PASS" ? ExitCode.INCONCLUSIVE : exitCodeFor(result.verdict.verdict));
   });
