@@ -3,9 +3,9 @@
  * contract, tagging, verify, usage errors that send nothing, and no unmasked access key id anywhere.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
 import { buildCli, CLI_NODE_PATH } from "./build-cli";
 
@@ -53,6 +53,8 @@ afterAll(async () => {
   // Nothing the gate printed or wrote may carry a full access key id.
   const evidence = readdirSync(join(work, "evidence")).map((f) => readFileSync(join(work, "evidence", f), "utf8"));
   for (const text of [...outputs, ...evidence]) expect(text).not.toMatch(UNMASKED_KEY);
+  rmSync(work, { recursive: true, force: true });
+  rmSync(dirname(dirname(dirname(bin))), { recursive: true, force: true });
 });
 
 describe("check", () => {
