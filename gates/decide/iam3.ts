@@ -7,7 +7,7 @@
 import { CONTROL_IAM3 } from "../../modules/constants";
 import { describeException } from "../exceptions/register";
 import { epochMsOrNull } from "../iso-time";
-import { maskAccessKeyId, redactAccessKeyIds } from "../mask-key";
+import { maskAccessKeyId, maskSecrets } from "../mask";
 import type {
   AccessKeyEvidence,
   AccessKeyException,
@@ -24,7 +24,7 @@ export interface KeyInventoryRow {
   accountId: string;
   user: string;
   userArn: string;
-  /** Masked: "…WXYZ". */
+  /** Masked: "****************WXYZ". */
   accessKeyId: string;
   status: string;
   createdAt: string | null;
@@ -84,7 +84,7 @@ function applied(e: AccessKeyException, coveredKey: string | null): AppliedExcep
     user: e.user,
     coveredAccessKeyId: coveredKey === null ? null : maskAccessKeyId(coveredKey),
     exceptionAccessKeyId: e.accessKeyId === undefined ? null : maskAccessKeyId(e.accessKeyId),
-    reason: redactAccessKeyIds(e.reason),
+    reason: maskSecrets(e.reason),
     approver: e.approver,
     ticket: e.ticket,
     approvedAt: e.approvedAt,
@@ -284,7 +284,7 @@ export function decideIam3(e: Iam3Evidence): Iam3Decision {
       `All ${active} Active access keys of IAM users in ${e.accountId} are at most ${limit} days old or covered by an approved exception (${exceptionsApplied.length} applied).`,
     );
   }
-  return { id: CONTROL_IAM3, verdict, reasons: reasons.map(redactAccessKeyIds), sources, inventory, exceptionsApplied };
+  return { id: CONTROL_IAM3, verdict, reasons: reasons.map(maskSecrets), sources, inventory, exceptionsApplied };
 }
 
 function isFresh(f: FindingSummary, nowMs: number): boolean {

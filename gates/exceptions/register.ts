@@ -8,7 +8,7 @@ import { extname } from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
 import type { AccessKeyException } from "../types";
-import { maskAccessKeyId, redactAccessKeyIds } from "../mask-key";
+import { maskAccessKeyId, maskSecrets } from "../mask";
 import { MS_PER_DAY, epochMsOrNull, parseTimestampWithOffset } from "../iso-time";
 
 export interface ExceptionsRegisterOptions {
@@ -138,7 +138,7 @@ export function parseExceptionsRegister(text: string, fileName: string, opts: Ex
     if (Array.isArray(validated)) errors.push(...validated);
     else exceptions.push(validated);
   });
-  if (errors.length > 0) throw new ExceptionsRegisterError(fileName, errors.map(redactAccessKeyIds));
+  if (errors.length > 0) throw new ExceptionsRegisterError(fileName, errors.map(maskSecrets));
   const warnings = exceptions.flatMap((e, index) => expiryWarning(e, `${fileName}: entry ${index + 1}`, nowMs));
   return { exceptions, warnings };
 }
@@ -150,7 +150,7 @@ function parseDocument(text: string, fileName: string): unknown {
   const asYaml = (): unknown => YAML.parse(text, { schema: "core", uniqueKeys: true, maxAliasCount: 100 });
   const fail = (syntax: string, err: unknown): never => {
     const message = err instanceof Error ? (err.message.split("\n")[0] ?? err.message) : String(err);
-    throw new ExceptionsRegisterError(fileName, [redactAccessKeyIds(`${fileName}: not valid ${syntax}: ${message}`)]);
+    throw new ExceptionsRegisterError(fileName, [maskSecrets(`${fileName}: not valid ${syntax}: ${message}`)]);
   };
   if (ext === ".json") {
     try {
@@ -262,7 +262,7 @@ function validateEntry(
   };
 }
 
-/** "exception for 123456789012/alice (key …WXYZ)" — the words every message about an entry uses. */
+/** "exception for 123456789012/alice (key ****************WXYZ)" — the words every message about an entry uses. */
 export function describeException(e: AccessKeyException): string {
   const key = e.accessKeyId === undefined ? "all keys" : `key ${maskAccessKeyId(e.accessKeyId)}`;
   return `exception for ${e.account}/${e.user} (${key}, ticket ${e.ticket})`;

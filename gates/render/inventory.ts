@@ -5,7 +5,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import type { KeyInventoryRow } from "../decide/iam3";
-import { maskAccessKeyId } from "../mask-key";
+import { maskAccessKeyId } from "../mask";
 
 export const INVENTORY_CSV_COLUMNS = [
   "accountId",

@@ -30,6 +30,12 @@ export interface SecurityHubCentralProps {
   readonly cisVersions: readonly CisVersion[];
   /** Security control ids disabled by the policy; IAM.4 and IAM.3 are refused. @default [] */
   readonly disabledControlIds?: readonly string[];
+  /**
+   * Why and until when each disabled control is off, appended to the policy description so the
+   * reason travels with the resource into plans (the policy has no per-control reason field).
+   * @default []
+   */
+  readonly disabledControlNotes?: readonly { controlId: string; reason: string; expires: string }[];
   /** Organization root / OU ids the policy is associated with; at least one. */
   readonly targetIds: readonly string[];
   /** @default "guardrails-cis" */
@@ -79,7 +85,7 @@ export class SecurityHubCentral extends Construct {
     // A disabled-list (not an enabled-list) keeps IAM.4 / IAM.3 and every new control enabled.
     this.configurationPolicy = new SecurityhubConfigurationPolicy(this, "policy", {
       name: props.policyName ?? "guardrails-cis",
-      description: `CIS AWS Foundations ${props.cisVersions.join(", ")}; ${CONTROL_IAM4} and ${CONTROL_IAM3} always enabled`,
+      description: policyDescription(`CIS AWS Foundations ${props.cisVersions.join(", ")}; ${CONTROL_IAM4} and ${CONTROL_IAM3} always enabled`, props.disabledControlNotes ?? []),
       configurationPolicy: {
         serviceEnabled: true,
         enabledStandardArns: this.enabledStandardArns,
@@ -95,6 +101,16 @@ export class SecurityHubCentral extends Construct {
       });
     });
   }
+}
+
+/** Security Hub caps a configuration policy description at 512 characters. */
+const MAX_DESCRIPTION = 512;
+
+/** `<summary>; <id> disabled until <date>: <reason>; ...`, dropping reasons (never ids) to fit. */
+function policyDescription(summary: string, notes: readonly { controlId: string; reason: string; expires: string }[]): string {
+  const full = [summary, ...notes.map((n) => `${n.controlId} disabled until ${n.expires}: ${n.reason}`)].join("; ");
+  if (full.length <= MAX_DESCRIPTION) return full;
+  return [summary, ...notes.map((n) => `${n.controlId} disabled until ${n.expires}`)].join("; ").slice(0, MAX_DESCRIPTION);
 }
 
 export interface SecurityHubDelegationProps {

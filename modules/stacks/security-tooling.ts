@@ -30,6 +30,7 @@ export class SecurityToolingStack extends TerraformStack {
       governedRegions: config.governedRegions,
       cisVersions: enabledCisVersions(config),
       disabledControlIds: config.securityHub.disabledControls.map((d) => d.controlId),
+      disabledControlNotes: config.securityHub.disabledControls,
       targetIds: securityHubTargets(config),
     });
     new ConfigOrganizationRules(this, "aws-config", {

@@ -21,7 +21,7 @@ describe("key inventory CSV", () => {
     expect(rows).toHaveLength(3);
   });
   it("masks key ids and never contains a full one", () => {
-    expect(rows.map((r) => r.accessKeyId)).toEqual(["…MPLE", "…WXYZ", "…B0B0"]);
+    expect(rows.map((r) => r.accessKeyId)).toEqual(["****************MPLE", "****************WXYZ", "****************B0B0"]);
     expect(csv).not.toMatch(FULL_KEY_ID);
     expect(renderInventoryCsv([{ ...decision.inventory[0]!, accessKeyId: KEY_ALICE }])).not.toMatch(FULL_KEY_ID);
   });

@@ -1,0 +1,84 @@
+/**
+ * One AWS call under the gate's time rules: each attempt is aborted by its own timeout or by the
+ * account deadline (whichever comes first), and throttling / 5xx / dropped connections are retried
+ * with exponential backoff and full jitter only while the deadline leaves room for it.
+ */
+import { AwsCallError, classifyAwsError } from "./errors";
+
+export interface RetryPolicy {
+  /** Attempts per call, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 };
+
+/** The point in time by which everything for one account must be finished. */
+export class Deadline {
+  readonly at: number;
+  constructor(budgetMs: number, private readonly clock: () => number = Date.now) {
+    this.at = clock() + budgetMs;
+  }
+  remainingMs(): number {
+    return Math.max(0, this.at - this.clock());
+  }
+  expired(): boolean {
+    return this.remainingMs() <= 0;
+  }
+}
+
+export interface CallPolicy {
+  deadline: Deadline;
+  callTimeoutMs: number;
+  retry: RetryPolicy;
+  /** For tests and the benchmark: a deterministic source of jitter in [0, 1). */
+  random?: () => number;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `attempt` with an AbortSignal bounded by min(call timeout, deadline). */
+async function attemptOnce<T>(attempt: (signal: AbortSignal) => Promise<T>, limitMs: number): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), limitMs);
+  try {
+    return await attempt(controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `api` names the operation for messages ("iam:GetAccountSummary"). Throws AwsCallError (never
+ * another type) so callers can turn it into a ReadFailure.
+ */
+export async function callAws<T>(api: string, policy: CallPolicy, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const random = policy.random ?? Math.random;
+  for (let n = 1; ; n++) {
+    const remaining = policy.deadline.remainingMs();
+    if (remaining <= 0) throw new AwsCallError("timeout", "DeadlineExceeded", `${api}: the account deadline passed before the call could be made`);
+    const limit = Math.min(policy.callTimeoutMs, remaining);
+    const cutByDeadline = limit < policy.callTimeoutMs;
+    try {
+      return await attemptOnce(attempt, limit);
+    } catch (err) {
+      const c = classifyAwsError(err);
+      if (c.kind === "timeout") {
+        const why = cutByDeadline ? "the account deadline passed" : `no answer within the call timeout of ${policy.callTimeoutMs} ms`;
+        if (cutByDeadline || n >= policy.retry.maxAttempts) throw new AwsCallError("timeout", "Timeout", `${api}: ${why} (attempt ${n})`);
+      } else if (!c.retryable || n >= policy.retry.maxAttempts) {
+        const after = c.retryable ? ` after ${n} attempts` : "";
+        throw new AwsCallError(c.kind, c.code, `${api}: ${c.message}${after}`);
+      }
+      // Full jitter: sleep a random time in [0, min(cap, base * 2^(n-1))).
+      const ceiling = Math.min(policy.retry.maxDelayMs, policy.retry.baseDelayMs * 2 ** (n - 1));
+      const delay = Math.floor(random() * ceiling);
+      if (delay >= policy.deadline.remainingMs()) {
+        const kind = c.kind === "throttled" ? "throttled" : "timeout";
+        throw new AwsCallError(kind, c.code, `${api}: ${c.message}; the account deadline left no time to retry (attempt ${n})`);
+      }
+      await sleep(delay);
+    }
+  }
+}

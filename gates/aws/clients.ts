@@ -1,0 +1,147 @@
+/**
+ * AWS client factory for one gate run. All clients share one HTTP handler whose request timeout
+ * really throws (see reference/sdk-notes.md), retries are done by callAws (the SDK's own are off so
+ * that the deadline bounds them), and `endpoint` is set only when --endpoint-url is given: otherwise
+ * the SDK applies AWS_ENDPOINT_URL itself.
+ */
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { callAws, type CallPolicy } from "./call";
+import { AwsCallError } from "./errors";
+
+export interface AwsSettings {
+  /** Region for regional services (Security Hub, Config) and the signing region of global ones. */
+  region: string;
+  partition: string;
+  /** --endpoint-url; undefined lets the SDK read AWS_ENDPOINT_URL. */
+  endpointUrl?: string;
+  callTimeoutMs: number;
+  /** Role assumed in every account the gate reads (member and security-tooling). */
+  roleName: string;
+  sessionName: string;
+}
+
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration?: Date;
+}
+
+interface ClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials?: TemporaryCredentials;
+  requestHandler: NodeHttpHandler;
+  maxAttempts: number;
+}
+
+/** The clients the gate uses in one account, with one set of credentials; each built on first use. */
+export class AccountClients {
+  private iamClient: IAMClient | undefined;
+  private securityHubClient: SecurityHubClient | undefined;
+  private configClient: ConfigServiceClient | undefined;
+  constructor(
+    readonly accountId: string,
+    private readonly clientConfig: ClientConfig,
+  ) {}
+  get iam(): IAMClient {
+    this.iamClient ??= new IAMClient(this.clientConfig);
+    return this.iamClient;
+  }
+  get securityHub(): SecurityHubClient {
+    this.securityHubClient ??= new SecurityHubClient(this.clientConfig);
+    return this.securityHubClient;
+  }
+  get config(): ConfigServiceClient {
+    this.configClient ??= new ConfigServiceClient(this.clientConfig);
+    return this.configClient;
+  }
+}
+
+export class AwsClientFactory {
+  readonly settings: AwsSettings;
+  private readonly handler: NodeHttpHandler;
+  private readonly assumed = new Map<string, Promise<AccountClients>>();
+  private ownSts: STSClient | undefined;
+  private ownIam: IAMClient | undefined;
+  private ownOrganizations: OrganizationsClient | undefined;
+
+  constructor(settings: AwsSettings) {
+    this.settings = settings;
+    this.handler = new NodeHttpHandler({
+      connectionTimeout: Math.min(settings.callTimeoutMs, 5_000),
+      requestTimeout: settings.callTimeoutMs,
+      throwOnRequestTimeout: true,
+    });
+  }
+
+  private config(credentials?: TemporaryCredentials): ClientConfig {
+    const c: ClientConfig = { region: this.settings.region, requestHandler: this.handler, maxAttempts: 1 };
+    if (this.settings.endpointUrl !== undefined) c.endpoint = this.settings.endpointUrl;
+    if (credentials !== undefined) c.credentials = credentials;
+    return c;
+  }
+
+  /** Organizations with the gate's own credentials (management account): tagging, moving, listing. */
+  organizations(): OrganizationsClient {
+    this.ownOrganizations ??= new OrganizationsClient(this.config());
+    return this.ownOrganizations;
+  }
+
+  /** IAM with the gate's own credentials: ListOrganizationsFeatures in the management account. */
+  managementIam(): IAMClient {
+    this.ownIam ??= new IAMClient(this.config());
+    return this.ownIam;
+  }
+
+  roleArn(accountId: string): string {
+    return `arn:${this.settings.partition}:iam::${accountId}:role/${this.settings.roleName}`;
+  }
+
+  /**
+   * Clients in `accountId` under the gate's read-only role. One AssumeRole per account per run:
+   * concurrent callers share the same promise. Throws AwsCallError.
+   */
+  inAccount(accountId: string, policy: CallPolicy): Promise<AccountClients> {
+    let pending = this.assumed.get(accountId);
+    if (pending === undefined) {
+      pending = this.assume(accountId, policy);
+      this.assumed.set(accountId, pending);
+      // A failed assume is not cached: a later call (e.g. a --wait re-check) tries again.
+      pending.catch(() => this.assumed.delete(accountId));
+    }
+    return pending;
+  }
+
+  private async assume(accountId: string, policy: CallPolicy): Promise<AccountClients> {
+    this.ownSts ??= new STSClient(this.config());
+    const sts = this.ownSts;
+    const roleArn = this.roleArn(accountId);
+    const api = `sts:AssumeRole ${roleArn}`;
+    const out = await callAws(api, policy, (abortSignal) =>
+      sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: this.settings.sessionName, DurationSeconds: 900 }), { abortSignal }),
+    );
+    const c = out.Credentials;
+    if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined || c.SessionToken === undefined) {
+      throw new AwsCallError("malformed", "NoCredentials", `${api}: the response carried no credentials`);
+    }
+    const credentials: TemporaryCredentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+    if (c.Expiration !== undefined) credentials.expiration = c.Expiration;
+    return new AccountClients(accountId, this.config(credentials));
+  }
+
+  /** Closes pooled connections so the process can exit promptly. */
+  destroy(): void {
+    this.handler.destroy();
+  }
+}
+
+/** Session name that says who is acting in CloudTrail: the gate and the account it checks. */
+export function gateSessionName(accountId: string): string {
+  return `guardrails-gate-${accountId}`;
+}

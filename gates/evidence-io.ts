@@ -1,0 +1,53 @@
+/**
+ * Glue between a check and gate-core's evidence bundle: what goes in (verdict, IAM.4 raw reads,
+ * IAM.3 findings, exceptions applied, effective settings) and where it is written.
+ */
+import { CONTROL_IAM3 } from "../modules/constants";
+import type { CheckOutcome } from "./check";
+import { buildBundle, writeBundle, type AppliedExceptionRecord, type EvidenceBundle } from "./evidence/bundle";
+import type { CheckAccountOptions } from "./options";
+import type { AccountVerdict } from "./types";
+
+/** The settings that shaped the verdict (no callbacks, no exceptions' content): their digest goes in the bundle. */
+function effectiveSettings(opts: CheckAccountOptions): Record<string, unknown> {
+  return {
+    homeRegion: opts.homeRegion,
+    securityHubAccountId: opts.securityHubAccountId,
+    partition: opts.partition ?? "aws",
+    roleName: opts.roleName ?? null,
+    require: [...(opts.require ?? [])],
+    maxAccessKeyAgeDays: opts.maxAccessKeyAgeDays ?? null,
+    acceptNoRootCredentials: opts.acceptNoRootCredentials ?? false,
+    configFileDigest: opts.configDigest ?? null,
+  };
+}
+
+export function bundleFor(opts: CheckAccountOptions, outcome: CheckOutcome, verdict: AccountVerdict): EvidenceBundle {
+  const exceptionsApplied: AppliedExceptionRecord[] = outcome.decisions.iam3.exceptionsApplied.map((x) => ({
+    control: CONTROL_IAM3,
+    account: x.account,
+    user: x.user,
+    accessKeyId: x.exceptionAccessKeyId,
+    reason: x.reason,
+    approver: x.approver,
+    ticket: x.ticket,
+    approvedAt: x.approvedAt,
+    expires: x.expires,
+  }));
+  const iam3Findings = outcome.evidence.iam3.findings;
+  return buildBundle({
+    verdict,
+    iam4: outcome.evidence.iam4,
+    findings: iam3Findings.ok ? iam3Findings.value : [],
+    exceptionsApplied,
+    config: effectiveSettings(opts),
+  });
+}
+
+/** Writes the bundle when an evidence directory is configured; returns the verdict with `evidence` set. */
+export async function writeEvidence(opts: CheckAccountOptions, outcome: CheckOutcome, verdict: AccountVerdict): Promise<AccountVerdict> {
+  if (opts.evidenceDir === undefined) return verdict;
+  const bundle = bundleFor(opts, outcome, verdict);
+  const written = await writeBundle(opts.evidenceDir, bundle);
+  return { ...verdict, evidence: { path: written.jsonPath, sha256: written.sha256 } };
+}

@@ -1,0 +1,7 @@
+/** Library entry (package.json main): the gate without the CLI. */
+export { checkAccount } from "./check";
+export { promoteAccount, type PromoteResult } from "./promote";
+export { GateUsageError, type CheckAccountOptions, type PromoteAccountOptions } from "./options";
+export { parseDuration } from "./duration";
+export { exitCodeFor, worstVerdict } from "./verdict";
+export * from "./types";

@@ -1,0 +1,155 @@
+/**
+ * The built `guardrails` CLI as a child process against the local endpoint: exit codes, the JSON
+ * contract, tagging, verify, usage errors that send nothing, and no unmasked access key id anywhere.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
+import { buildCli, CLI_NODE_PATH } from "./build-cli";
+
+const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
+const MEMBER = { clean: "333333333333", rootKey: "444444444444", awaiting: "555555555555", tooling: "222222222222" };
+const READY = "guardrails:production-ready";
+
+let aws: LocalAws;
+let bin: string;
+let work: string;
+const outputs: string[] = [];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: work,
+      env: { PATH: process.env["PATH"] ?? "", HOME: work, NODE_PATH: CLI_NODE_PATH, ...endpointEnv(aws.url), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => {
+      outputs.push(stdout, stderr);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const common = ["--security-hub-account", MEMBER.tooling, "--home-region", "us-east-1", "--call-timeout", "3s", "--timeout", "10s"];
+
+beforeAll(async () => {
+  bin = buildCli();
+  aws = await startLocalAws();
+  work = mkdtempSync(join(tmpdir(), "guardrails-e2e-"));
+});
+afterAll(async () => {
+  await aws.close();
+  // Nothing the gate printed or wrote may carry a full access key id.
+  const evidence = readdirSync(join(work, "evidence")).map((f) => readFileSync(join(work, "evidence", f), "utf8"));
+  for (const text of [...outputs, ...evidence]) expect(text).not.toMatch(UNMASKED_KEY);
+  rmSync(work, { recursive: true, force: true });
+  rmSync(dirname(dirname(dirname(bin))), { recursive: true, force: true });
+});
+
+describe("check", () => {
+  it("PASS exits 0 with the JSON contract", async () => {
+    const r = await run(["check", MEMBER.clean, ...common, "--output", "json", "--evidence-dir", "evidence"]);
+    expect(r.code).toBe(0);
+    const v = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(v).toMatchObject({ schemaVersion: 1, accountId: MEMBER.clean, verdict: "PASS", productionReady: true, marked: null });
+    expect(v["checkedAt"]).toEqual(expect.any(String));
+    expect(v["controls"]).toEqual(expect.arrayContaining([expect.objectContaining({ id: "IAM.4", verdict: "PASS", required: true, reasons: expect.any(Array), sources: expect.any(Array) })]));
+    expect(v["evidence"]).toEqual({ path: expect.stringContaining("evidence"), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
+  it("FAIL exits 1, INCONCLUSIVE exits 3", async () => {
+    const [fail, r] = await Promise.all([run(["check", MEMBER.rootKey, ...common, "--output", "json"]), run(["check", MEMBER.awaiting, ...common, "--output", "json"])]);
+    expect(fail.code).toBe(1);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: "INCONCLUSIVE", productionReady: false });
+  });
+
+  it("a fault on a source exits 3, never 0", async () => {
+    aws.faults.push({ service: "securityhub", action: "GetFindings", fault: "http5xx" });
+    const r = await run(["check", MEMBER.clean, ...common]);
+    aws.faults.length = 0;
+    expect(r.code).toBe(3);
+  });
+});
+
+describe("promote", () => {
+  it("tags only on PASS and removes a stale ready tag on FAIL", async () => {
+    const pass = await run(["promote", MEMBER.clean, ...common, "--output", "json"]);
+    expect(pass.code).toBe(0);
+    expect(JSON.parse(pass.stdout)).toMatchObject({ marked: { tag: READY, value: "true", changed: true } });
+    expect(aws.world.accounts[MEMBER.clean]!.tags[READY]).toBe("true");
+
+    aws.world.accounts[MEMBER.rootKey]!.tags[READY] = "true";
+    const fail = await run(["promote", MEMBER.rootKey, ...common, "--output", "json"]);
+    expect(fail.code).toBe(1);
+    expect(aws.world.accounts[MEMBER.rootKey]!.tags[READY]).toBeUndefined();
+  });
+
+  it("PASS whose tagging fails exits 3", async () => {
+    aws.faults.push({ service: "organizations", action: "TagResource", fault: "accessDenied" });
+    const r = await run(["promote", MEMBER.clean, ...common, "--output", "json"]);
+    aws.faults.length = 0;
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: "PASS", marked: { changed: false } });
+  });
+});
+
+describe("verify", () => {
+  it("accepts an intact bundle and detects tampering", async () => {
+    const dir = join(work, "evidence");
+    const bundle = readdirSync(dir).find((f) => f.endsWith(".json"));
+    expect(bundle).toBeDefined();
+    const path = join(dir, bundle as string);
+    const tampered = join(work, "tampered.json");
+    writeFileSync(tampered, readFileSync(path, "utf8").replace('"PASS"', '"FAIL"'));
+    const [intact, bad, missing] = await Promise.all([run(["verify", path]), run(["verify", tampered]), run(["verify", join(work, "missing.json")])]);
+    expect(intact.code).toBe(0);
+    expect(bad.code).toBe(1);
+    expect(missing.code).toBe(2);
+  });
+});
+
+describe("usage errors exit 2 and send nothing", () => {
+  const cases: [string, string[]][] = [
+    ["short account id", ["check", "12345", ...common]],
+    ["unknown option", ["check", MEMBER.clean, ...common, "--frobnicate"]],
+    ["unknown command", ["frobnicate", MEMBER.clean]],
+    ["bad duration", ["check", MEMBER.clean, ...common, "--wait", "soon"]],
+    ["bad output", ["check", MEMBER.clean, ...common, "--output", "yaml"]],
+    ["unreadable config", ["check", MEMBER.clean, ...common, "--config", "nope.json"]],
+    ["missing security hub account", ["check", MEMBER.clean, "--home-region", "us-east-1"]],
+    ["bad OU id", ["promote", MEMBER.clean, ...common, "--move-to-ou", "r-1234"]],
+    ["unknown control", ["check", MEMBER.clean, ...common, "--require", "IAM.9"]],
+    ["invalid exceptions register", ["check", MEMBER.clean, ...common, "--exceptions", "exceptions.json"]],
+  ];
+
+  it("every bad input exits 2 with a message, and the endpoint saw no request at all", async () => {
+    writeFileSync(join(work, "exceptions.json"), JSON.stringify([{ account: MEMBER.clean, user: "deployer" }]));
+    const before = aws.requests.length;
+    const results = await Promise.all(cases.map(([, args]) => run(args)));
+    results.forEach((r, i) => {
+      const name = cases[i]![0];
+      expect({ name, code: r.code }).toEqual({ name, code: 2 });
+      expect(r.stderr.trim()).not.toBe("");
+    });
+    expect(results[9]!.stderr).toMatch(/exceptions\.json/);
+    expect(aws.requests.length).toBe(before);
+  });
+
+  it("--help documents the exit codes", async () => {
+    const r = await run(["check", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Exit codes/);
+  });
+});

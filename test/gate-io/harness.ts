@@ -1,0 +1,44 @@
+/**
+ * Shared set-up of the gate I/O tests: the local endpoint through the real SDK, the gate's own
+ * credentials in the environment (the SDK default chain), and short timeouts so faults resolve fast.
+ */
+import { endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
+import type { PromoteAccountOptions } from "../../gates/options";
+
+export const IDS = {
+  management: "111111111111",
+  securityTooling: "222222222222",
+  clean: "333333333333",
+  inactiveRootKey: "444444444444",
+  awaitingFindings: "555555555555",
+} as const;
+
+/**
+ * Fast time rules: one retry with tiny backoff, short polling. The call timeout stays generous
+ * (a cold SDK's first call takes a few hundred ms on a loaded CI box); fault tests tighten it.
+ */
+export function fastOptions(aws: LocalAws, accountId: string, extra: Partial<PromoteAccountOptions> = {}): PromoteAccountOptions {
+  return {
+    accountId,
+    homeRegion: "us-east-1",
+    securityHubAccountId: IDS.securityTooling,
+    endpointUrl: aws.url,
+    timeoutMs: 5_000,
+    callTimeoutMs: 2_000,
+    retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
+    reportPoll: { baseDelayMs: 5, maxDelayMs: 20 },
+    waitBackoff: { baseDelayMs: 20, maxDelayMs: 50 },
+    ...extra,
+  };
+}
+
+/** Starts the endpoint and points the SDK default credential chain at its fake keys. */
+export async function startEndpoint(): Promise<LocalAws> {
+  const aws = await startLocalAws();
+  const env = endpointEnv(aws.url);
+  for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EC2_METADATA_DISABLED"]) {
+    const value = env[key];
+    if (value !== undefined) process.env[key] = value;
+  }
+  return aws;
+}

@@ -1,0 +1,112 @@
+import { callAws, Deadline } from "../../gates/aws/call";
+import { AwsCallError, classifyAwsError } from "../../gates/aws/errors";
+import { ConfigError, parseGateConfig } from "../../gates/config";
+import { parseDuration } from "../../gates/duration";
+
+const err = (name: string, status?: number, extra: Record<string, unknown> = {}): Error =>
+  Object.assign(new Error(`boom ${name}`), { name, $metadata: status === undefined ? {} : { httpStatusCode: status }, ...extra });
+
+describe("parseDuration", () => {
+  it.each([
+    ["90s", 90_000],
+    ["15m", 900_000],
+    ["1h", 3_600_000],
+    ["45", 45_000],
+    ["250ms", 250],
+  ])("%s", (text, ms) => expect(parseDuration(text)).toBe(ms));
+  it.each(["", "0", "-5s", "1d", "abc", "5 minutes"])("rejects %p", (text) => expect(parseDuration(text)).toBeNull());
+});
+
+describe("classifyAwsError", () => {
+  it.each([
+    [err("AccessDenied", 403), "access-denied", false],
+    [err("UnauthorizedOperation", 400), "access-denied", false],
+    [err("Throttling", 400), "throttled", true],
+    [err("TooManyRequestsException", 429), "throttled", true],
+    [err("SlowDown", 503), "throttled", true],
+    [err("LimitExceededException", 409), "throttled", true],
+    [err("TimeoutError"), "timeout", true],
+    [err("AbortError"), "timeout", true],
+    [err("InvalidAccessException", 401), "not-enabled", false],
+    [err("SyntaxError"), "malformed", false],
+    [Object.assign(new Error("@aws-sdk XML parse error: unexpected end of input.\n  Deserialization error: to see the raw response"), { $metadata: {} }), "malformed", false],
+    [err("InternalFailure", 500, { $fault: "server" }), "error", true],
+    [err("ValidationError", 400), "error", false],
+  ] as const)("case %#", (e, kind, retryable) => {
+    const c = classifyAwsError(e);
+    expect([c.kind, c.retryable]).toEqual([kind, retryable]);
+  });
+});
+
+describe("callAws", () => {
+  const policy = (budgetMs: number, maxAttempts = 3) => ({
+    deadline: new Deadline(budgetMs),
+    callTimeoutMs: 50,
+    retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 5 },
+  });
+
+  it("retries throttling and then reports it as throttled", async () => {
+    let calls = 0;
+    const p = callAws("iam:X", policy(1_000), async () => {
+      calls++;
+      throw err("Throttling", 400);
+    });
+    await expect(p).rejects.toMatchObject({ kind: "throttled" });
+    expect(calls).toBe(3);
+  });
+
+  it("succeeds after a transient 5xx", async () => {
+    let calls = 0;
+    const v = await callAws("iam:X", policy(1_000), async () => {
+      if (++calls === 1) throw err("InternalFailure", 500);
+      return 7;
+    });
+    expect(v).toBe(7);
+  });
+
+  it("aborts a hanging call at the call timeout", async () => {
+    const started = Date.now();
+    const hang = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(err("AbortError"))));
+    await expect(callAws("iam:X", policy(1_000, 2), hang)).rejects.toBeInstanceOf(AwsCallError);
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it("never outlives the deadline", async () => {
+    const started = Date.now();
+    const hang = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(err("AbortError"))));
+    const p = callAws("iam:X", { ...policy(30, 10), callTimeoutMs: 1_000 }, hang);
+    await expect(p).rejects.toMatchObject({ kind: "timeout" });
+    expect(Date.now() - started).toBeLessThan(300);
+  });
+
+  it("does not retry a malformed body", async () => {
+    let calls = 0;
+    await expect(
+      callAws("iam:X", policy(1_000), async () => {
+        calls++;
+        throw err("SyntaxError");
+      }),
+    ).rejects.toMatchObject({ kind: "malformed" });
+    expect(calls).toBe(1);
+  });
+});
+
+describe("parseGateConfig", () => {
+  it("reads the gate's fields and ignores the rest", () => {
+    const c = parseGateConfig(
+      JSON.stringify({ partition: "aws", homeRegion: "eu-west-1", regions: ["x"], gate: { roleName: "R", require: ["IAM.4", "IAM.3"] } }),
+      "org.json",
+    );
+    expect(c.homeRegion).toBe("eu-west-1");
+    expect(c.gate?.require).toEqual(["IAM.4", "IAM.3"]);
+  });
+  it("names the file and the field", () => {
+    expect(() => parseGateConfig(JSON.stringify({ securityToolingAccountId: "12" }), "org.json")).toThrow(
+      /org\.json: securityToolingAccountId: must be a 12-digit account id/,
+    );
+    expect(() => parseGateConfig(JSON.stringify({ gate: { require: ["IAM.9"] } }), "org.json")).toThrow(/org\.json: gate\.require\[0\]/);
+    expect(() => parseGateConfig("{", "org.json")).toThrow(ConfigError);
+  });
+});
