@@ -120,6 +120,11 @@ async function main(): Promise<void> {
   const perLarge = large.wallMs / large.accounts;
   console.log(`per account: ${perSmall.toFixed(1)} ms at ${small.accounts}, ${perLarge.toFixed(1)} ms at ${large.accounts}; growth ratio ${(perLarge / perSmall).toFixed(2)} (goal ≤ 1.25: linear)`);
   console.log(`peak RSS ${(peakRss / 1048576).toFixed(0)} MiB, sweeping process (goal < 256 MiB)`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) {
+    gc();
+    console.log(`heap retained after the sweeps (after GC): ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB (what the sweep keeps: verdicts, not sessions)`);
+  }
   clearInterval(sampler);
 }
 

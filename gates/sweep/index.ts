@@ -60,7 +60,7 @@ export interface SweepOptions {
   concurrency?: number;
   /** Controls that decide an account's verdict (default IAM.4); used for verdicts the engine makes up. */
   require?: readonly ControlId[];
-  /** How many accounts report requests may run ahead of the checks (default 4 × concurrency). */
+  /** How many accounts report requests may run ahead of the checks (default 2 × concurrency). */
   reportLookahead?: number;
   /** Hard stop per account beyond the check's own deadline (fail closed if a check never settles). */
   accountWatchdogMs?: number;
@@ -118,7 +118,7 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
   const clock = opts.clock ?? ((): Date => new Date());
   const require = opts.require ?? [CONTROL_IAM4];
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_SWEEP_CONCURRENCY));
-  const lookahead = Math.max(1, opts.reportLookahead ?? 4 * concurrency);
+  const lookahead = Math.max(1, opts.reportLookahead ?? 2 * concurrency);
   const controller = new AbortController();
   const signal = controller.signal;
   // Every waiting call (limiter, sleeps) listens to this one signal; many at once is expected.
