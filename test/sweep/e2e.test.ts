@@ -127,3 +127,18 @@ it("Ctrl-C mid-sweep: partial summary, unchecked accounts INCONCLUSIVE 'not chec
   // The worst account's code: 1 if a checked account failed, else 3 (the unchecked ones).
   expect(result.exitCode).toBe(result.summary.fail > 0 ? 1 : 3);
 });
+
+it("Security Hub off in the aggregating account: IAM.4 INCONCLUSIVE with the reason, IAM.3 still decided by live data", async () => {
+  aws.reset();
+  (aws.world.accounts[EXAMPLE_IDS.securityTooling] as { securityHubRegions: string[] }).securityHubRegions = [];
+  const result = await runSweep(options({ ouIds: [aws.world.accounts[id(0)]?.parentId as string], require: ["IAM.4", "IAM.3"] }));
+  expect(result.accounts.length).toBeGreaterThan(0);
+  // Nothing passes without Security Hub's IAM.4 finding.
+  expect(result.accounts.every((a) => a.verdict !== "PASS" && a.controls.find((c) => c.id === "IAM.4")?.verdict !== "PASS")).toBe(true);
+  const clean = result.accounts.find((a) => expectedOf(Number(a.accountId) - FIRST) === "PASS");
+  const cleanIam4 = clean?.controls.find((c) => c.id === "IAM.4");
+  expect(cleanIam4?.verdict).toBe("INCONCLUSIVE");
+  expect(cleanIam4?.reasons.join(" ")).toMatch(/Security Hub/);
+  expect(clean?.controls.find((c) => c.id === "IAM.3")?.verdict).toBe("PASS");
+  expect(result.exitCode).not.toBe(0);
+});
