@@ -2,7 +2,7 @@
  * The gate's IAM permissions as data, shared by the StackSet template (every member account), the
  * security-tooling role and the tests. Exactly what the gate calls, nothing more (DESIGN.md section 4-5).
  */
-import { GATE_TAG_KEYS } from "../constants";
+import { GATE_READ_ONLY_ROLE_NAME, GATE_TAG_KEYS } from "../constants";
 import type { Partition } from "../config/regions";
 
 export interface PolicyStatement {
@@ -87,6 +87,8 @@ export interface PromotionPolicyProps {
   readonly sourceOuIds: readonly string[];
   readonly productionOuId: string;
   readonly evidenceBucketName: string;
+  /** The gate's read-only role name (same in every account). @default GATE_READ_ONLY_ROLE_NAME */
+  readonly gateRoleName?: string;
   /** @default GATE_TAG_KEYS */
   readonly tagKeys?: readonly string[];
 }
@@ -145,6 +147,13 @@ export function gatePromotionPolicy(props: PromotionPolicyProps): PolicyDocument
           orgArn("root", props.rootId),
           ...props.sourceOuIds.filter((ou) => ou !== props.productionOuId).map((ou) => orgArn("ou", ou)),
         ],
+      },
+      {
+        // check/promote/sweep read each account through its read-only role; nothing else is assumable.
+        Sid: "AssumeGateReadOnlyRole",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: `arn:${props.partition}:iam::*:role/${props.gateRoleName ?? GATE_READ_ONLY_ROLE_NAME}`,
       },
       {
         Sid: "WriteEvidenceBundles",

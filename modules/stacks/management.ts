@@ -62,6 +62,7 @@ export class ManagementStack extends TerraformStack {
       sourceOuIds: config.organization.targetOuIds,
       productionOuId: config.organization.productionOuId,
       evidenceBucketName: config.evidence.bucketName,
+      gateRoleName: config.gate.roleName,
       tagKeys: tagKeysFor(config),
     });
   }

@@ -2,7 +2,7 @@
  * AWS Config (awsJson1_1, X-Amz-Target StarlingDoveService.<Op>): DescribeConfigRules and
  * StartConfigRulesEvaluation. Evaluations are recorded in the world; a hook may change state in response.
  */
-import type { CallContext, ServiceHandler } from "./service";
+import { awsJson11Routing, type CallContext, type ServiceHandler } from "./service";
 import { callerArn } from "./sts";
 import { ServiceError, decodeToken, encodeToken, jsonError, jsonResponse, page } from "./wire";
 import type { ConfigRule } from "./world";
@@ -76,14 +76,7 @@ function dispatch(ctx: CallContext, input: Input): unknown {
 
 export const configHandler: ServiceHandler = {
   service: "config",
-  action(req) {
-    const target = req.headers["x-amz-target"];
-    return typeof target === "string" && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
-  },
-  handle(ctx, req) {
-    const input = req.body.length > 0 ? (JSON.parse(req.body.toString("utf8")) as Input) : {};
-    return jsonResponse(dispatch(ctx, input));
-  },
+  ...awsJson11Routing<Input>(TARGET_PREFIX, dispatch, jsonResponse),
   formatError: jsonError,
   throttleError: () => new ServiceError("ThrottlingException", "Rate exceeded", 400),
   internalError: () => new ServiceError("InternalFailure", "An internal error occurred.", 500),

@@ -2,7 +2,7 @@
  * AWS Organizations (awsJson1_1, X-Amz-Target AWSOrganizationsV20161128.<Op>). Everything except
  * DescribeOrganization is management-account only, as in AWS. Timestamps are epoch seconds on this protocol.
  */
-import type { CallContext, ServiceHandler } from "./service";
+import { awsJson11Routing, type CallContext, type ServiceHandler } from "./service";
 import { callerArn } from "./sts";
 import { ServiceError, decodeToken, encodeToken, jsonError, jsonResponse, page, pageSize } from "./wire";
 import type { AccountState, World } from "./world";
@@ -175,14 +175,7 @@ function dispatch(ctx: CallContext, input: Input): unknown {
 
 export const organizationsHandler: ServiceHandler = {
   service: "organizations",
-  action(req) {
-    const target = req.headers["x-amz-target"];
-    return typeof target === "string" && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
-  },
-  handle(ctx, req) {
-    const input = req.body.length > 0 ? (JSON.parse(req.body.toString("utf8")) as Input) : {};
-    return jsonResponse(dispatch(ctx, input));
-  },
+  ...awsJson11Routing<Input>(TARGET_PREFIX, dispatch, jsonResponse),
   formatError: jsonError,
   throttleError: () => new ServiceError("TooManyRequestsException", "You have sent too many requests in too short a period of time.", 429),
   internalError: () => new ServiceError("ServiceException", "AWS Organizations can't complete your request because of an internal service error.", 500),

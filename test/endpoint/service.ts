@@ -41,3 +41,24 @@ export interface ServiceHandler {
   accessDeniedError(ctx: CallContext): ServiceError;
   unknownCredentialsError(): ServiceError;
 }
+
+/**
+ * The awsJson1_1 half of a handler (Organizations, Config): the operation comes from the
+ * `X-Amz-Target: <prefix><Operation>` header and the input is the JSON body.
+ */
+export function awsJson11Routing<Input>(
+  targetPrefix: string,
+  dispatch: (ctx: CallContext, input: Input) => unknown,
+  respond: (payload: unknown) => WireResponse,
+): Pick<ServiceHandler, "action" | "handle"> {
+  return {
+    action(req) {
+      const target = req.headers["x-amz-target"];
+      return typeof target === "string" && target.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : undefined;
+    },
+    handle(ctx, req) {
+      const input = (req.body.length > 0 ? JSON.parse(req.body.toString("utf8")) : {}) as Input;
+      return respond(dispatch(ctx, input));
+    },
+  };
+}

@@ -2,16 +2,10 @@
  * Shared set-up of the gate I/O tests: the local endpoint through the real SDK, the gate's own
  * credentials in the environment (the SDK default chain), and short timeouts so faults resolve fast.
  */
-import { endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
+import { EXAMPLE_IDS, endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
 import type { PromoteAccountOptions } from "../../gates/options";
 
-export const IDS = {
-  management: "111111111111",
-  securityTooling: "222222222222",
-  clean: "333333333333",
-  inactiveRootKey: "444444444444",
-  awaitingFindings: "555555555555",
-} as const;
+export const IDS = EXAMPLE_IDS;
 
 /**
  * Fast time rules: one retry with tiny backoff, short polling. The call timeout stays generous

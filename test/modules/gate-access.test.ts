@@ -80,10 +80,17 @@ describe("gate promotion policy", () => {
         "arn:aws:organizations::111111111111:ou/o-*/ou-ab12-11111111",
       ],
     });
-    expect(statements[3]).toEqual({ Sid: "WriteEvidenceBundles", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::evidence-bucket/*" });
+    expect(statements[3]).toEqual({ Sid: "AssumeGateReadOnlyRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/GuardrailsGateReadOnly" });
+    expect(statements[4]).toEqual({ Sid: "WriteEvidenceBundles", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::evidence-bucket/*" });
+    expect(statements).toHaveLength(5);
     expect(statements[1].Action).toEqual(expect.arrayContaining([
       "organizations:ListTagsForResource", "organizations:DescribeAccount", "organizations:ListChildren", "organizations:ListOrganizationalUnitsForParent", "iam:ListOrganizationsFeatures",
     ]));
     expect(statements[1].Action).toHaveLength(10);
+  });
+
+  it("lets the pipeline assume only the configured gate role name", () => {
+    const statements = gatePromotionPolicy({ ...props, partition: "aws-us-gov", gateRoleName: "OrgGateReader" }).Statement;
+    expect(statements.find((s) => s.Sid === "AssumeGateReadOnlyRole")?.Resource).toBe("arn:aws-us-gov:iam::*:role/OrgGateReader");
   });
 });
