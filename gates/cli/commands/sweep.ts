@@ -43,11 +43,23 @@ export function registerSweep(program: Command, io: CliIo, setExit: (code: numbe
   // Same shared options as check/promote, plus csv (the IAM.3 key inventory over all accounts).
   const output = cmd.options.find((o) => o.long === "--output");
   if (output !== undefined) output.choices([...SWEEP_OUTPUTS]);
+  // Single-account options that sweep rejects: kept declared (so the message is ours), hidden from help.
+  for (const o of cmd.options) if (o.long === "--wait" || o.long === "--move-to-ou") o.hideHelp();
   cmd
     .option("--ou <id>", "only accounts under this OU (nested OUs included); repeatable", collect, [])
     .option("--concurrency <n>", "accounts checked at once (default 8: see the sweep engine for why)")
     .option("--revoke", "remove the ready tag from every account that is not PASS (and only from those)")
-    .addOption(new Option("--evidence-bucket <s3-url>", "also write bundles and the index to s3://bucket/prefix (Object Lock friendly)"));
+    .addOption(new Option("--evidence-bucket <s3-url>", "also write bundles and the index to s3://bucket/prefix (Object Lock friendly)"))
+    .addHelpText(
+      "after",
+      `
+Sweep specifics:
+  Exit code is the worst account's: any FAIL 1, else any INCONCLUSIVE 3, else 0. Suspended or closing
+  accounts are listed as skipped, never as PASS. Ctrl-C prints the partial report (accounts not checked
+  are INCONCLUSIVE "not checked: interrupted") and exits with the same rule, so 3 unless a checked
+  account failed; a second Ctrl-C exits 130 at once. With --evidence-dir and/or --evidence-bucket, one
+  bundle per account and an index are written; check them all with: guardrails verify <index.json>.`,
+    );
   cmd.action(async (raw: RawSweepOptions) => {
     if (raw.wait !== undefined) throw new UsageError("--wait is not a sweep option: promote or check a single account with --wait");
     if (raw.moveToOu !== undefined) throw new UsageError("--move-to-ou is not a sweep option: sweep never moves accounts");
