@@ -206,10 +206,20 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
           return notCheckedVerdict(account.id, INTERRUPTED_REASON, require, clock());
       }
     };
-    const outcomes = await runPool(accounts, check, { concurrency, signal }, (o, account) => record(toVerdict(o, account)));
+    // One verdict per account, made once: progress and the result show the same object.
+    const settled = new Map<number, AccountVerdict>();
+    const outcomes = await runPool(accounts, check, { concurrency, signal }, (o, account, index) => {
+      const v = toVerdict(o, account);
+      settled.set(index, v);
+      record(v);
+    });
     if (!signal.aborted) await requesterDone;
-    // Outcomes recorded by onSettled are counted; interrupted and never-started accounts are added here.
-    const verdicts = outcomes.map((o, i) => toVerdict(o, accounts[i] as OrgAccount));
+    // Reports requested for accounts the interruption kept from being checked: close their sessions.
+    for (const [index, pending] of requests) {
+      if (outcomes[index]?.state === "not-started") void pending.then((p) => p !== undefined && deps.release?.(p));
+    }
+    // Interrupted and never-started accounts were not settled: they are added here.
+    const verdicts = outcomes.map((o, i) => settled.get(i) ?? toVerdict(o, accounts[i] as OrgAccount));
     return finish(verdicts, listing.skipped, null);
   } finally {
     opts.signal?.removeEventListener("abort", forward);

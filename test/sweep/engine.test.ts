@@ -174,3 +174,27 @@ describe("sweepOrganization evidence", () => {
     expect(r.accounts.every((a) => a.evidence?.path === `${a.accountId}.json`)).toBe(true);
   });
 });
+
+it("on interruption every session opened for a report request is released, checked or not", async () => {
+  const controller = new AbortController();
+  const opened: string[] = [];
+  const released: string[] = [];
+  let done = 0;
+  await sweepOrganization(
+    deps({
+      requestCredentialReport: async (a) => {
+        opened.push(a.id);
+        return a.id;
+      },
+      checkAccount: async (a) => {
+        await tick(2);
+        return verdictFor(a.id, "PASS");
+      },
+      release: (p) => released.push(p),
+    }),
+    { concurrency: 2, reportLookahead: 4, signal: controller.signal, onAccountDone: () => void (++done === 3 && controller.abort()) },
+  );
+  await tick(20); // in-flight checks finish and release after the partial result is returned
+  expect(opened.length).toBeLessThan(ids.length);
+  expect(released.sort()).toEqual(opened.sort());
+});
