@@ -26,11 +26,14 @@ export interface CheckOutcome {
 }
 
 function policyFor(opts: CheckAccountOptions, budgetMs: number): CallPolicy {
-  return {
+  const policy: CallPolicy = {
     deadline: new Deadline(budgetMs),
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
     retry: { ...DEFAULTS.retry, ...opts.retry },
   };
+  if (opts.limiter !== undefined) policy.limiter = opts.limiter;
+  if (opts.signal !== undefined) policy.signal = opts.signal;
+  return policy;
 }
 
 export function clientFactoryFor(opts: CheckAccountOptions): AwsClientFactory {

@@ -3,7 +3,7 @@
  * before anything touches the network (a GateUsageError is the CLI's exit 2).
  */
 import { CONTROL_IAM4, DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, GATE_CONTROLS, GATE_READ_ONLY_ROLE_NAME, READY_TAG_KEY, type ControlId } from "../modules/constants";
-import type { RetryPolicy } from "./aws/call";
+import type { CallRateLimiter, RetryPolicy } from "./aws/call";
 import { DEFAULT_RETRY } from "./aws/call";
 import type { AccessKeyException } from "./types";
 
@@ -50,6 +50,10 @@ export interface CheckAccountOptions {
   iamConcurrency?: number;
   /** The gate's clock (default the system clock). */
   clock?: () => Date;
+  /** Sweep: the rate limiter shared by every worker's calls. */
+  limiter?: CallRateLimiter;
+  /** Sweep: Ctrl-C cancels the calls in flight. */
+  signal?: AbortSignal;
 }
 
 export interface PromoteAccountOptions extends CheckAccountOptions {

@@ -34,18 +34,34 @@ export interface CallPolicy {
   retry: RetryPolicy;
   /** For tests and the benchmark: a deterministic source of jitter in [0, 1). */
   random?: () => number;
+  /**
+   * Shared by every call of a sweep (all workers): each attempt waits for a slot and reports
+   * whether it was throttled, so one worker's throttle slows every worker calling that API.
+   */
+  limiter?: CallRateLimiter;
+  /** Sweep cancellation (Ctrl-C): aborts the attempt in flight and any wait for the limiter. */
+  signal?: AbortSignal;
+}
+
+/** What callAws needs from a rate limiter (gates/sweep/limiter.ts implements it). */
+export interface CallRateLimiter {
+  acquire(api: string, signal?: AbortSignal): Promise<void>;
+  record(api: string, outcome: "ok" | "throttled" | "failed"): void;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `attempt` with an AbortSignal bounded by min(call timeout, deadline). */
-async function attemptOnce<T>(attempt: (signal: AbortSignal) => Promise<T>, limitMs: number): Promise<T> {
+async function attemptOnce<T>(attempt: (signal: AbortSignal) => Promise<T>, limitMs: number, cancel?: AbortSignal): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), limitMs);
+  const onCancel = (): void => controller.abort();
+  cancel?.addEventListener("abort", onCancel, { once: true });
   try {
     return await attempt(controller.signal);
   } finally {
     clearTimeout(timer);
+    cancel?.removeEventListener("abort", onCancel);
   }
 }
 
@@ -60,10 +76,21 @@ export async function callAws<T>(api: string, policy: CallPolicy, attempt: (sign
     if (remaining <= 0) throw new AwsCallError("timeout", "DeadlineExceeded", `${api}: the account deadline passed before the call could be made`);
     const limit = Math.min(policy.callTimeoutMs, remaining);
     const cutByDeadline = limit < policy.callTimeoutMs;
+    if (policy.signal?.aborted === true) throw new AwsCallError("timeout", "Interrupted", `${api}: the sweep was interrupted`);
+    if (policy.limiter !== undefined) {
+      try {
+        await policy.limiter.acquire(api, policy.signal);
+      } catch {
+        throw new AwsCallError("timeout", "Interrupted", `${api}: the sweep was interrupted`);
+      }
+    }
     try {
-      return await attemptOnce(attempt, limit);
+      const value = await attemptOnce(attempt, limit, policy.signal);
+      policy.limiter?.record(api, "ok");
+      return value;
     } catch (err) {
       const c = classifyAwsError(err);
+      policy.limiter?.record(api, c.kind === "throttled" ? "throttled" : "failed");
       if (c.kind === "timeout") {
         const why = cutByDeadline ? "the account deadline passed" : `no answer within the call timeout of ${policy.callTimeoutMs} ms`;
         if (cutByDeadline || n >= policy.retry.maxAttempts) throw new AwsCallError("timeout", "Timeout", `${api}: ${why} (attempt ${n})`);

@@ -9,6 +9,7 @@ import { ExitCode } from "../types";
 import { registerCheck } from "./commands/check";
 import { registerDiff } from "./commands/diff";
 import { registerPromote } from "./commands/promote";
+import { registerSweep } from "./commands/sweep";
 import { registerVerify } from "./commands/verify";
 import { UsageError, type CliIo } from "./io";
 import { printError } from "./output";
@@ -19,7 +20,7 @@ import { maskSecrets } from "../mask";
 export type CommandRegistrar = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
 /** Commands of this program, one file each under commands/ (sweep plugs in the same way). */
-export const COMMANDS: CommandRegistrar[] = [registerCheck, registerPromote, registerVerify, registerDiff];
+export const COMMANDS: CommandRegistrar[] = [registerCheck, registerPromote, registerSweep, registerVerify, registerDiff];
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command("guardrails")

@@ -1,0 +1,99 @@
+/**
+ * Which accounts a sweep covers: every ACTIVE account of the organization (management and
+ * security-tooling accounts included), or every ACTIVE account under the given OUs, nested OUs
+ * included. Every list is read to its last page; accounts that are not ACTIVE are returned apart so
+ * the summary can say they were skipped and why.
+ */
+import {
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  type Account,
+  type OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+
+/** Runs one AWS call (retries, timeouts, shared limiter are the caller's business). */
+export type OrgCall = <T>(api: string, send: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>;
+
+export interface OrgAccount {
+  id: string;
+  name: string;
+  /** Root or OU the account was found under; null when listed with ListAccounts. */
+  parentId: string | null;
+}
+
+export interface SkippedAccount {
+  id: string;
+  name: string;
+  status: string;
+}
+
+export interface AccountListing {
+  accounts: OrgAccount[];
+  skipped: SkippedAccount[];
+}
+
+/** Guards against a service that keeps returning a NextToken. */
+const MAX_PAGES = 10_000;
+
+async function allPages<P extends { NextToken?: string | undefined }>(fetch: (token: string | undefined) => Promise<P>): Promise<P[]> {
+  const pages: P[] = [];
+  let token: string | undefined;
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const page = await fetch(token);
+    pages.push(page);
+    token = page.NextToken;
+    if (token === undefined || token === "") return pages;
+  }
+  throw new Error(`pagination did not end after ${MAX_PAGES} pages`);
+}
+
+/** `State` replaced the deprecated `Status` in 2025; either one saying ACTIVE counts. */
+function statusOf(a: Account): string {
+  return a.State ?? a.Status ?? "UNKNOWN";
+}
+
+function sortInto(listing: AccountListing, seen: Set<string>, accounts: readonly Account[], parentId: string | null): void {
+  for (const a of accounts) {
+    if (a.Id === undefined || seen.has(a.Id)) continue;
+    seen.add(a.Id);
+    const status = statusOf(a);
+    if (status === "ACTIVE") listing.accounts.push({ id: a.Id, name: a.Name ?? "", parentId });
+    else listing.skipped.push({ id: a.Id, name: a.Name ?? "", status });
+  }
+}
+
+export async function listOrganizationAccounts(org: OrganizationsClient, call: OrgCall, ouIds: readonly string[] = []): Promise<AccountListing> {
+  const listing: AccountListing = { accounts: [], skipped: [] };
+  const seen = new Set<string>();
+  if (ouIds.length === 0) {
+    const pages = await allPages((NextToken) =>
+      call("organizations:ListAccounts", (abortSignal) => org.send(new ListAccountsCommand({ NextToken }), { abortSignal })),
+    );
+    for (const p of pages) sortInto(listing, seen, p.Accounts ?? [], null);
+    return listing;
+  }
+  // Breadth first over the OU tree; an OU named twice (or under another named OU) is read once.
+  const queue = [...ouIds];
+  const visited = new Set<string>();
+  while (queue.length > 0) {
+    const parentId = queue.shift() as string;
+    if (visited.has(parentId)) continue;
+    visited.add(parentId);
+    const [accountPages, ouPages] = await Promise.all([
+      allPages((NextToken) =>
+        call("organizations:ListAccountsForParent", (abortSignal) =>
+          org.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken }), { abortSignal }),
+        ),
+      ),
+      allPages((NextToken) =>
+        call("organizations:ListOrganizationalUnitsForParent", (abortSignal) =>
+          org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken }), { abortSignal }),
+        ),
+      ),
+    ]);
+    for (const p of accountPages) sortInto(listing, seen, p.Accounts ?? [], parentId);
+    for (const p of ouPages) for (const ou of p.OrganizationalUnits ?? []) if (ou.Id !== undefined) queue.push(ou.Id);
+  }
+  return listing;
+}

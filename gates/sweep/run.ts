@@ -1,0 +1,155 @@
+/**
+ * The real sweep: gate-io's per-account check (runCheck + evidence) wired into the engine, with one
+ * shared adaptive limiter in front of every AWS call of every worker (CallPolicy.limiter), the
+ * credential report requested ahead of each check through the same per-account client factory the
+ * check then uses (one AssumeRole per account, and the check finds a fresh or generating report),
+ * --revoke through the gate's Organizations credentials, and evidence to a directory and the bucket.
+ */
+import { GenerateCredentialReportCommand } from "@aws-sdk/client-iam";
+import { S3Client } from "@aws-sdk/client-s3";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { READY_CHECKED_AT_TAG_KEY, READY_EVIDENCE_TAG_KEY } from "../../modules/constants";
+import { Deadline, callAws, type CallPolicy } from "../aws/call";
+import type { AwsClientFactory } from "../aws/clients";
+import { listAccountTags, untagAccount } from "../aws/organizations";
+import { clientFactoryFor, runCheck, type CheckOutcome } from "../check";
+import { writeEvidence } from "../evidence-io";
+import { DEFAULTS, validateCheckOptions, type CheckAccountOptions } from "../options";
+import type { KeyInventoryRow } from "../decide/iam3";
+import type { AccountVerdict, Marked } from "../types";
+import { DEFAULT_SWEEP_CONCURRENCY, sweepOrganization, type SweepOptions, type SweepOutcome } from "./index";
+import { AdaptiveRateLimiter, type AdaptiveLimiterSettings } from "./limiter";
+import { listOrganizationAccounts, type OrgAccount, type OrgCall } from "./organization";
+import { writeSweepEvidence, type SweepEvidence } from "./evidence";
+import type { EvidenceBucketTarget } from "./evidence-bucket";
+
+/** Everything checkAccount takes except the account, plus the sweep's own settings. */
+export interface SweepRunOptions extends Omit<CheckAccountOptions, "accountId" | "evidenceDir" | "waitMs" | "onProgress" | "limiter" | "signal"> {
+  ouIds?: readonly string[];
+  concurrency?: number;
+  revoke?: boolean;
+  tagKey?: string;
+  /** Bundles and the index go here (a temporary directory when only a bucket is given). */
+  evidenceDir?: string;
+  evidenceBucket?: EvidenceBucketTarget;
+  /** Tuning of the shared adaptive limiter (tests, benchmark). */
+  limiterSettings?: Partial<AdaptiveLimiterSettings>;
+  reportLookahead?: number;
+  signal?: AbortSignal;
+  onListed?: SweepOptions["onListed"];
+  onAccountDone?: SweepOptions["onAccountDone"];
+}
+
+export interface SweepRunResult extends SweepOutcome {
+  evidence: SweepEvidence | null;
+  /** IAM.3 key inventory over every checked account (ids masked), for --output csv. */
+  inventory: KeyInventoryRow[];
+  limiter: AdaptiveRateLimiter;
+}
+
+export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
+  // Exit 2 before any request: the per-account options are validated once, with a placeholder account.
+  const { limiterSettings: _limiterSettings, signal: _signal, ...shared } = opts;
+  validateCheckOptions({ ...shared, accountId: opts.securityHubAccountId });
+  const limiter = new AdaptiveRateLimiter(opts.limiterSettings);
+  const evidenceDir = opts.evidenceDir ?? (opts.evidenceBucket !== undefined ? mkdtempSync(join(tmpdir(), "guardrails-sweep-")) : undefined);
+  const checkOptions = (accountId: string): CheckAccountOptions => {
+    const o: CheckAccountOptions = { ...shared, accountId, limiter };
+    if (evidenceDir !== undefined) o.evidenceDir = evidenceDir;
+    return o;
+  };
+  const timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs;
+  const policy = (signal?: AbortSignal): CallPolicy => {
+    const p: CallPolicy = { deadline: new Deadline(timeoutMs), callTimeoutMs: opts.callTimeoutMs ?? DEFAULTS.callTimeoutMs, retry: { ...DEFAULTS.retry, ...opts.retry }, limiter };
+    if (signal !== undefined) p.signal = signal;
+    return p;
+  };
+  // The gate's own credentials (management account): listing, untagging, evidence bucket.
+  const management = clientFactoryFor(checkOptions(opts.managementAccountId ?? opts.securityHubAccountId));
+  const callWith = (signal?: AbortSignal): OrgCall => (api, send) => callAws(api, policy(signal), send);
+  const outcomes = new Map<string, CheckOutcome>();
+  const inventory: KeyInventoryRow[] = [];
+  const tagKey = opts.tagKey ?? DEFAULTS.tagKey;
+
+  try {
+    const sweepOptions: SweepOptions = {
+      concurrency: opts.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
+      require: opts.require ?? DEFAULTS.require,
+      revoke: opts.revoke ?? false,
+      // A check ends by its own deadline; the watchdog only catches one that never settles.
+      accountWatchdogMs: 2 * timeoutMs + 5_000,
+    };
+    if (opts.signal !== undefined) sweepOptions.signal = opts.signal;
+    if (opts.reportLookahead !== undefined) sweepOptions.reportLookahead = opts.reportLookahead;
+    if (opts.onListed !== undefined) sweepOptions.onListed = opts.onListed;
+    if (opts.onAccountDone !== undefined) sweepOptions.onAccountDone = opts.onAccountDone;
+
+    const result = await sweepOrganization<AwsClientFactory>(
+      {
+        listAccounts: (signal) => listOrganizationAccounts(management.organizations(), callWith(signal), opts.ouIds ?? []),
+        requestCredentialReport: async (account, signal) => {
+          const aws = clientFactoryFor(checkOptions(account.id));
+          try {
+            const p = policy(signal);
+            const { iam } = await aws.inAccount(account.id, p);
+            // Real AWS answers COMPLETE at once when a report under 4 h old exists; else generation starts now.
+            await callAws("iam:GenerateCredentialReport", p, (abortSignal) => iam.send(new GenerateCredentialReportCommand({}), { abortSignal }));
+          } catch {
+            // The check reads (and if needed generates) the report itself; nothing is lost.
+          }
+          return aws;
+        },
+        release: (aws) => aws.destroy(),
+        checkAccount: async (account: OrgAccount, prepared, signal) => {
+          const o: CheckAccountOptions = { ...checkOptions(account.id), signal };
+          const aws = prepared ?? clientFactoryFor(o);
+          try {
+            const outcome = await runCheck(o, aws);
+            outcomes.set(account.id, outcome);
+            inventory.push(...outcome.decisions.iam3.inventory);
+            return outcome.verdict;
+          } finally {
+            if (prepared === undefined) aws.destroy();
+          }
+        },
+        revokeReadyTag: async (account, signal): Promise<Marked> => {
+          const p = policy(signal);
+          const tags = await listAccountTags(management, p, account.id);
+          const stale = [tagKey, READY_CHECKED_AT_TAG_KEY, READY_EVIDENCE_TAG_KEY].filter((k) => tags.has(k));
+          if (stale.length > 0) await untagAccount(management, p, account.id, stale);
+          return { tag: tagKey, value: "", changed: stale.length > 0 };
+        },
+        recordEvidence: async (account, verdict): Promise<AccountVerdict> => {
+          const outcome = outcomes.get(account.id);
+          outcomes.delete(account.id);
+          return outcome === undefined ? verdict : writeEvidence(checkOptions(account.id), outcome, verdict);
+        },
+      },
+      sweepOptions,
+    );
+
+    let evidence: SweepEvidence | null = null;
+    if (evidenceDir !== undefined) {
+      const bucket = opts.evidenceBucket;
+      let s3: S3Client | undefined;
+      if (bucket !== undefined) {
+        // Path-style only against a custom endpoint (local or VPC): bucket names with dots break virtual hosts there.
+        const endpoint = opts.endpointUrl ?? process.env["AWS_ENDPOINT_URL_S3"] ?? process.env["AWS_ENDPOINT_URL"];
+        s3 = new S3Client({ region: opts.homeRegion, maxAttempts: 1, ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}) });
+      }
+      try {
+        evidence = await writeSweepEvidence(result.accounts, evidenceDir, result.finishedAt, s3 === undefined || bucket === undefined ? undefined : { s3, target: bucket, call: callWith() });
+      } finally {
+        s3?.destroy();
+      }
+    }
+    const accounts = evidence?.accounts ?? result.accounts;
+    // Evidence promised to the bucket but not stored: the sweep did not prove what it was asked to (fail closed).
+    const exitCode = evidence !== null && evidence.uploadErrors.length > 0 && result.exitCode === 0 ? 3 : result.exitCode;
+    return { ...result, accounts, exitCode, evidence, limiter, inventory };
+  } finally {
+    management.destroy();
+  }
+}

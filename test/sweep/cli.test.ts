@@ -1,0 +1,148 @@
+/**
+ * `guardrails sweep` as a child process against the local endpoint (example organization:
+ * management, security tooling in a nested OU, clean / root-key / awaiting-findings members):
+ * exit codes, the JSON contract, csv inventory, --ou recursion, evidence index that verify accepts,
+ * usage errors that send nothing, Ctrl-C with a partial report, and no unmasked key id anywhere.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addOrganizationalUnit, endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
+import { buildCli, CLI_NODE_PATH } from "../e2e/build-cli";
+
+const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
+const IDS = { management: "111111111111", tooling: "222222222222", clean: "333333333333", rootKey: "444444444444", awaiting: "555555555555" };
+const common = ["--security-hub-account", IDS.tooling, "--home-region", "us-east-1", "--call-timeout", "3s", "--timeout", "10s"];
+
+let aws: LocalAws;
+let bin: string;
+let work: string;
+const outputs: string[] = [];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: work,
+    env: { PATH: process.env["PATH"] ?? "", HOME: work, NODE_PATH: CLI_NODE_PATH, ...endpointEnv(aws.url), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Run>((resolve) =>
+    child.on("close", (code) => {
+      outputs.push(stdout, stderr);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  return { child, done };
+}
+const run = (args: string[]): Promise<Run> => start(args).done;
+
+beforeAll(async () => {
+  bin = buildCli();
+  aws = await startLocalAws();
+  work = mkdtempSync(join(tmpdir(), "guardrails-sweep-cli-"));
+});
+afterAll(async () => {
+  await aws.close();
+  for (const text of outputs) expect(text).not.toMatch(UNMASKED_KEY);
+  rmSync(work, { recursive: true, force: true });
+});
+afterEach(() => aws.reset());
+
+it("sweeps the whole organization: JSON contract, worst account's exit code, summary table, evidence index", async () => {
+  const r = await run(["sweep", ...common, "--output", "json", "--evidence-dir", "evidence"]);
+  expect(r.code).toBe(1);
+  const out = JSON.parse(r.stdout) as { schemaVersion: number; accounts: { accountId: string; verdict: string; evidence: { path: string } | null }[]; summary: Record<string, unknown> };
+  expect(out.schemaVersion).toBe(1);
+  expect(Object.fromEntries(out.accounts.map((a) => [a.accountId, a.verdict]))).toEqual({
+    [IDS.management]: "PASS",
+    [IDS.tooling]: "PASS",
+    [IDS.clean]: "PASS",
+    [IDS.rootKey]: "FAIL",
+    [IDS.awaiting]: "INCONCLUSIVE",
+  });
+  expect(out.summary).toEqual({ accounts: 5, pass: 3, fail: 1, inconclusive: 1, verdict: "FAIL" });
+  expect(out.accounts.every((a) => a.evidence !== null)).toBe(true);
+  expect(r.stderr).toContain("sweep FAIL (exit 1): 5 account(s)");
+  expect(r.stderr).toMatch(new RegExp(`${IDS.rootKey}\\s+FAIL`));
+  const index = readdirSync(join(work, "evidence")).find((f) => f.startsWith("guardrails-evidence-index-"));
+  expect(index).toBeDefined();
+  const verified = await run(["verify", join(work, "evidence", index as string)]);
+  expect(verified.code).toBe(0);
+});
+
+it("--ou includes nested OUs only; exit 3 when the worst is INCONCLUSIVE", async () => {
+  // Workloads > Sandbox > Vending (three levels): the awaiting-findings account sits at the bottom.
+  addOrganizationalUnit(aws.world, "ou-ex01-vending01", "Vending", "ou-ex01-sandbox");
+  aws.world.accounts[IDS.awaiting]!.parentId = "ou-ex01-vending01";
+  const r = await run(["sweep", ...common, "--ou", "ou-ex01-workloads", "--output", "json"]);
+  const out = JSON.parse(r.stdout) as { accounts: { accountId: string }[] };
+  expect(out.accounts.map((a) => a.accountId).sort()).toEqual([IDS.clean, IDS.rootKey, IDS.awaiting].sort());
+  expect(r.code).toBe(1);
+  const sandbox = await run(["sweep", ...common, "--ou", "ou-ex01-vending01"]);
+  expect(sandbox.code).toBe(3);
+  expect(sandbox.stdout).toContain(`INCONCLUSIVE ${IDS.awaiting}`);
+});
+
+it("--output csv prints the IAM.3 key inventory over all accounts, ids masked; junit has a case per account and control", async () => {
+  const [csv, junit] = await Promise.all([run(["sweep", ...common, "--output", "csv"]), run(["sweep", ...common, "--output", "junit"])]);
+  const lines = csv.stdout.trim().split("\n");
+  expect(lines[0]).toMatch(/^accountId,user,userArn,accessKeyId,/);
+  expect(lines.length).toBeGreaterThan(2);
+  expect(csv.stdout).not.toMatch(UNMASKED_KEY);
+  expect((junit.stdout.match(/<testcase /g) ?? []).length).toBe(5 * 2);
+});
+
+it("--revoke removes the ready tag from accounts that are not PASS, and only from those", async () => {
+  aws.world.accounts[IDS.rootKey]!.tags["guardrails:production-ready"] = "true";
+  aws.world.accounts[IDS.clean]!.tags["guardrails:production-ready"] = "true";
+  const r = await run(["sweep", ...common, "--revoke", "--output", "json"]);
+  expect(r.code).toBe(1);
+  expect(aws.world.accounts[IDS.rootKey]!.tags["guardrails:production-ready"]).toBeUndefined();
+  expect(aws.world.accounts[IDS.clean]!.tags["guardrails:production-ready"]).toBe("true");
+  expect(aws.requests.filter((q) => q.action === "UntagResource").map((q) => q.service)).toEqual(["organizations"]);
+});
+
+it("usage errors exit 2 and send nothing", async () => {
+  const cases = [
+    ["sweep", ...common, "--concurrency", "0"],
+    ["sweep", ...common, "--ou", "not-an-ou"],
+    ["sweep", ...common, "--evidence-bucket", "https://bucket/x"],
+    ["sweep", ...common, "--wait", "5m"],
+    ["sweep", ...common, "--output", "yaml"],
+    ["sweep", "--home-region", "us-east-1"],
+  ];
+  const results = await Promise.all(cases.map(run));
+  for (const r of results) expect(r.code).toBe(2);
+  expect(aws.requests).toHaveLength(0);
+});
+
+it("Ctrl-C: partial report, accounts not checked are INCONCLUSIVE 'not checked: interrupted', exit 3", async () => {
+  aws.faults.push({ service: "iam", latencyMs: 400 });
+  const { child, done } = start(["sweep", ...common, "--concurrency", "1", "--output", "json"]);
+  // Interrupt once the first account is done (plain progress lines: stderr is not a terminal).
+  await new Promise<void>((resolve) => {
+    let seen = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      seen += d.toString();
+      if (/sweep 1\/5/.test(seen)) resolve();
+    });
+  });
+  child.kill("SIGINT");
+  const r = await done;
+  const out = JSON.parse(r.stdout) as { accounts: { verdict: string; controls: { reasons: string[] }[] }[] };
+  expect(out.accounts).toHaveLength(5);
+  const notChecked = out.accounts.filter((a) => a.controls[0]?.reasons.includes("not checked: interrupted"));
+  expect(notChecked.length).toBeGreaterThanOrEqual(3);
+  expect(notChecked.every((a) => a.verdict === "INCONCLUSIVE")).toBe(true);
+  expect(r.code).toBe(3);
+  expect(r.stderr).toContain("interrupted");
+});
