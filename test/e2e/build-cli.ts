@@ -3,6 +3,7 @@
  * JavaScript shape tsc emits for `npm run build`, in well under a second. Type errors are caught by
  * `npm test`'s typecheck, so transpiling is enough here.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -37,4 +38,27 @@ export function buildCli(): string {
   const bin = join(out, "gates", "cli", "bin.js");
   chmodSync(bin, 0o755);
   return bin;
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built CLI as a child process with only the given environment (no inherited AWS settings),
+ * collecting its output; the child handle lets a test send signals (Ctrl-C).
+ */
+export function spawnCli(bin: string, args: readonly string[], opts: { cwd: string; env: Record<string, string> }): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: opts.cwd,
+    env: { PATH: process.env["PATH"] ?? "", HOME: opts.cwd, NODE_PATH: CLI_NODE_PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...opts.env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliRun>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
 }

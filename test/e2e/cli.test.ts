@@ -2,12 +2,11 @@
  * The built `guardrails` CLI as a child process against the local endpoint: exit codes, the JSON
  * contract, tagging, verify, usage errors that send nothing, and no unmasked access key id anywhere.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
-import { buildCli, CLI_NODE_PATH } from "./build-cli";
+import { buildCli, spawnCli, type CliRun } from "./build-cli";
 
 const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
 const MEMBER = { clean: "333333333333", rootKey: "444444444444", awaiting: "555555555555", tooling: "222222222222" };
@@ -18,27 +17,12 @@ let bin: string;
 let work: string;
 const outputs: string[] = [];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: work,
-      env: { PATH: process.env["PATH"] ?? "", HOME: work, NODE_PATH: CLI_NODE_PATH, ...endpointEnv(aws.url), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
+async function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const result = await spawnCli(bin, args, { cwd: work, env: { ...endpointEnv(aws.url), ...env } }).done;
+  outputs.push(result.stdout, result.stderr);
+  return result;
 }
 
 const common = ["--security-hub-account", MEMBER.tooling, "--home-region", "us-east-1", "--call-timeout", "3s", "--timeout", "10s"];

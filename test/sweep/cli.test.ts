@@ -4,12 +4,12 @@
  * exit codes, the JSON contract, csv inventory, --ou recursion, evidence index that verify accepts,
  * usage errors that send nothing, Ctrl-C with a partial report, and no unmasked key id anywhere.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addOrganizationalUnit, endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
-import { buildCli, CLI_NODE_PATH } from "../e2e/build-cli";
+import { buildCli, spawnCli, type CliRun } from "../e2e/build-cli";
 
 const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
 const IDS = { management: "111111111111", tooling: "222222222222", clean: "333333333333", rootKey: "444444444444", awaiting: "555555555555" };
@@ -20,28 +20,17 @@ let bin: string;
 let work: string;
 const outputs: string[] = [];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: work,
-    env: { PATH: process.env["PATH"] ?? "", HOME: work, NODE_PATH: CLI_NODE_PATH, ...endpointEnv(aws.url), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Run>((resolve) =>
-    child.on("close", (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
+  const { child, done } = spawnCli(bin, args, { cwd: work, env: endpointEnv(aws.url) });
+  return {
+    child,
+    done: done.then((result) => {
+      outputs.push(result.stdout, result.stderr);
+      return result;
     }),
-  );
-  return { child, done };
+  };
 }
 const run = (args: string[]): Promise<Run> => start(args).done;
 
