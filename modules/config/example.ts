@@ -11,6 +11,7 @@ export const EXAMPLE_CONFIG: GuardrailsConfigInput = {
   homeRegion: "eu-west-1",
   governedRegions: ["eu-west-1", "eu-central-1", "us-east-1"],
   organization: {
+    id: "o-ab12cd34ef",
     rootId: "r-ab12",
     targetOuIds: ["ou-ab12-11111111", "ou-ab12-22222222"],
     productionOuId: "ou-ab12-33333333",

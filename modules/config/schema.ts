@@ -17,6 +17,7 @@ import { isAwsRegion, PARTITIONS } from "./regions";
 
 const accountId = z.string().regex(/^\d{12}$/, "is not a 12-digit AWS account id");
 const region = z.string().refine(isAwsRegion, "is not an AWS region");
+const organizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, "is not an organization id (o-xxxxxxxxxx)");
 const rootId = z.string().regex(/^r-[0-9a-z]{4,32}$/, "is not an organization root id (r-xxxx)");
 const ouId = z.string().regex(/^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/, "is not an organizational unit id (ou-xxxx-xxxxxxxx)");
 const targetId = z.union([rootId, ouId], { error: "is neither an organization root id (r-xxxx) nor an OU id (ou-xxxx-xxxxxxxx)" });
@@ -59,6 +60,18 @@ const awsConfig = z.strictObject({
   recordersExist: z.boolean().default(false),
   /** S3 bucket (usually in the log-archive account) the delivery channels write to. Required unless recordersExist. */
   deliveryBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name").optional(),
+  /**
+   * Accounts the organization Config rules skip (`excluded_accounts`). Organization rules evaluate every
+   * account of the organization except these, and fail to create while any evaluated account has no
+   * recorder: list accounts outside the target OUs that have no recorder of their own. @default []
+   */
+  excludedAccountIds: z.array(accountId).default([]),
+  /**
+   * True when the management account already records AWS Config in every governed region. Service-managed
+   * StackSets never deploy to the management account, so by default the management stack gives it the
+   * member baseline (recorder, delivery channel, gate role, root-event forwarding) itself. @default false
+   */
+  managementRecorderExists: z.boolean().default(false),
   /** Create the Config service-linked role in each account's home region (false if it already exists). @default true */
   createServiceLinkedRole: z.boolean().default(true),
 });
@@ -137,6 +150,12 @@ export const guardrailsConfigSchema = z.strictObject({
   /** Regions where recorders run and Security Hub is aggregated from; must include homeRegion. */
   governedRegions: z.array(region).min(1, "needs at least one region"),
   organization: z.strictObject({
+    /**
+     * The organization's id (`aws organizations describe-organization`). Organization-scoped resource
+     * policies pin it with `aws:PrincipalOrgID` / `aws:ResourceOrgID`: a root id alone does not identify
+     * an organization (every organization's ARNs match `o-*`).
+     */
+    id: organizationId,
     rootId,
     /** OUs whose accounts receive the member baseline (StackSet) and, by default, the SCPs. */
     targetOuIds: z.array(ouId).min(1, "needs at least one OU"),

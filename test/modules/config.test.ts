@@ -17,7 +17,7 @@ describe("validateConfig", () => {
       securityToolingAccountId: "222222222222",
       homeRegion: "us-east-1",
       governedRegions: ["us-east-1"],
-      organization: { rootId: "r-ab12", targetOuIds: ["ou-ab12-11111111"], productionOuId: "ou-ab12-33333333" },
+      organization: { id: "o-ab12cd34ef", rootId: "r-ab12", targetOuIds: ["ou-ab12-11111111"], productionOuId: "ou-ab12-33333333" },
       awsConfig: { deliveryBucketName: "config-bucket" },
       evidence: { bucketName: "evidence-bucket" },
       gate: { trustedPrincipalArns: ["arn:aws:iam::111111111111:role/Pipeline"] },
@@ -29,7 +29,7 @@ describe("validateConfig", () => {
       ...minimal,
       partition: "aws",
       securityHub: { cisVersions: ["5.0.0"], disabledStandards: [], disabledControls: [] },
-      awsConfig: { maxAccessKeyAgeDays: DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, recordersExist: false, deliveryBucketName: "config-bucket", createServiceLinkedRole: true },
+      awsConfig: { maxAccessKeyAgeDays: DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, recordersExist: false, deliveryBucketName: "config-bucket", createServiceLinkedRole: true, excludedAccountIds: [], managementRecorderExists: false },
       evidence: { bucketName: "evidence-bucket", retentionDays: 365 },
       gate: {
         roleName: GATE_READ_ONLY_ROLE_NAME,
