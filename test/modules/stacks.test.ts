@@ -45,32 +45,38 @@ describe("the two stacks", () => {
   it("split the resources between management and security-tooling as designed", () => {
     expect(resourceCounts(example.outdir)).toEqual({
       management: {
+        aws_cloudformation_stack: 3,
         aws_cloudformation_stack_set: 1,
         aws_cloudformation_stack_set_instance: 3,
         aws_iam_policy: 1,
+        aws_iam_role_policy_attachment: 1,
         aws_organizations_delegated_administrator: 2,
         aws_organizations_policy: 2,
         aws_organizations_policy_attachment: 4,
         aws_securityhub_organization_admin_account: 1,
       },
       "security-tooling": expect.objectContaining({
-        aws_securityhub_account: 1, aws_securityhub_configuration_policy: 1, aws_securityhub_configuration_policy_association: 1,
-        aws_config_organization_managed_rule: 2, aws_config_configuration_aggregator: 1, aws_s3_bucket: 1, aws_sns_topic: 1, aws_iam_role: 2,
+        aws_securityhub_configuration_policy: 1, aws_securityhub_configuration_policy_association: 1,
+        aws_config_organization_managed_rule: 2, aws_config_configuration_aggregator: 1, aws_s3_bucket: 1, aws_sns_topic: 1, aws_iam_role: 4,
+        aws_sfn_state_machine: 1,
       }),
     });
   });
 
   it("passes recordersExist to the StackSet so only the gate role is deployed", () => {
-    const { stacks } = synthApp(exampleConfig({ awsConfig: { recordersExist: true } }));
+    const { stacks } = synthApp(exampleConfig({ awsConfig: { recordersExist: true, deliveryBucketName: "org-config" } }));
     const stackSet = Object.values(stacks.management!.resource.aws_cloudformation_stack_set)[0] as Json;
     expect(stackSet.parameters).toMatchObject({ CreateRecorder: "false", CreateConfigServiceLinkedRole: "false" });
   });
 
   it("prints the summary a platform engineer wants before deploy", () => {
-    expect(example.summary).toContain("stack management: 14 resources");
+    expect(example.summary).toContain("stack management: 18 resources");
     expect(example.summary).toMatch(/GuardrailsRootUser: \d+ \/ 10240 characters/);
     expect(example.summary).toContain("SCPs on ou-ab12-11111111: 3 / 10 slots (1 already used)");
     expect(example.summary).toContain("Member baseline StackSet: OUs ou-ab12-11111111, ou-ab12-22222222 in eu-west-1, eu-central-1, us-east-1");
+    expect(example.summary).toContain("Management account 111111111111: member baseline as stacks in eu-west-1, eu-central-1, us-east-1 (recorder created); no SCP applies there");
+    expect(example.summary).toContain("GuardrailsGatePromotion attached to: role/AccountVendingPipeline");
+    expect(example.summary).toContain("[trusted-access] trusted access enabled by the organization's owner for config-multiaccountsetup.amazonaws.com, config.amazonaws.com, member.org.stacksets.cloudformation.amazonaws.com");
   });
 });
 
@@ -90,11 +96,11 @@ describe("synth cost", () => {
     expect(resourceCounts(many.outdir)).toEqual(resourceCounts(one.outdir));
   });
 
-  it("grows only with regions (one StackSet instance each) and targets, never with accounts", () => {
+  it("grows only with regions (one StackSet instance and one management-account stack each) and targets, never with accounts", () => {
     const base = exampleConfig();
     const seventeen = exampleConfig({ homeRegion: "us-east-1", governedRegions: [...DEFAULT_ENABLED_COMMERCIAL_REGIONS] });
     const [a, b] = [totals(base), totals(seventeen)];
-    expect(b["management"]! - a["management"]!).toBe(17 - 3);
+    expect(b["management"]! - a["management"]!).toBe(2 * (17 - 3));
     expect(b["security-tooling"]).toBe(a["security-tooling"]);
   });
 });
