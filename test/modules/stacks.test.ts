@@ -69,6 +69,25 @@ describe("the two stacks", () => {
     expect(stackSet.parameters).toMatchObject({ CreateRecorder: "false", CreateConfigServiceLinkedRole: "false" });
   });
 
+  // The README runbook's import and teardown commands name these addresses: they must not drift.
+  it("keeps the resource addresses the README's import commands use", () => {
+    const addresses = (stack: Json, type: string): string[] => Object.keys(stack.resource[type] ?? {}).map((id) => `${type}.${id}`);
+    expect(addresses(example.stacks.management!, "aws_securityhub_organization_admin_account")).toEqual(["aws_securityhub_organization_admin_account.security-hub-delegation_admin_6C54BC5F"]);
+    expect(addresses(example.stacks.management!, "aws_organizations_delegated_administrator").sort()).toEqual([
+      "aws_organizations_delegated_administrator.config-delegation_config-multiaccountsetup_AA9EB0F3",
+      "aws_organizations_delegated_administrator.config-delegation_config_99824054",
+    ]);
+    const st = example.stacks["security-tooling"]!;
+    expect(addresses(st, "aws_securityhub_finding_aggregator")).toEqual(["aws_securityhub_finding_aggregator.security-hub_aggregator_6506A734"]);
+    expect(addresses(st, "aws_securityhub_organization_configuration")).toEqual(["aws_securityhub_organization_configuration.security-hub_organization-configuration_9550CB46"]);
+    // Teardown keeps the evidence bucket by matching `aws_s3_bucket*.evidence_*`: every bucket resource, nothing else.
+    const kept = Object.keys(st.resource).flatMap((type) => addresses(st, type)).filter((a) => /^aws_s3_bucket[a-z_]*\.evidence_/.test(a));
+    expect(kept.map((a) => a.split(".")[0]).sort()).toEqual([
+      "aws_s3_bucket", "aws_s3_bucket_object_lock_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy",
+      "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning",
+    ]);
+  });
+
   it("prints the summary a platform engineer wants before deploy", () => {
     expect(example.summary).toContain("stack management: 18 resources");
     expect(example.summary).toMatch(/GuardrailsRootUser: \d+ \/ 10240 characters/);
