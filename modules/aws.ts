@@ -6,7 +6,6 @@
  */
 export { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 export type { AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
-export { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 export { SecurityhubOrganizationAdminAccount } from "@cdktf/provider-aws/lib/securityhub-organization-admin-account";
 export { SecurityhubOrganizationConfiguration } from "@cdktf/provider-aws/lib/securityhub-organization-configuration";
 export { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhub-finding-aggregator";
@@ -19,6 +18,7 @@ export { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizat
 export { OrganizationsDelegatedAdministrator } from "@cdktf/provider-aws/lib/organizations-delegated-administrator";
 export { CloudformationStackSet } from "@cdktf/provider-aws/lib/cloudformation-stack-set";
 export { CloudformationStackSetInstance } from "@cdktf/provider-aws/lib/cloudformation-stack-set-instance";
+export { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stack";
 export { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 export { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 export { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -38,3 +38,4 @@ export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 export { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 export { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 export { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
+export { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";

@@ -34,3 +34,51 @@ export const GATE_TAG_KEYS: readonly string[] = [READY_TAG_KEY, READY_CHECKED_AT
 /** Tag put on every resource the modules create, so drift and ownership are visible. */
 export const MANAGED_BY_TAG_KEY = "guardrails:managed-by";
 export const MANAGED_BY_TAG_VALUE = "cis-guardrails";
+
+/**
+ * Organizations trusted access the deploy depends on, and who turns it on. The stacks never own the
+ * organization's service-access list (`aws_organizations_organization` would take the whole organization
+ * over from its owner, Control Tower or whoever created it), so the owner enables what is
+ * `"organization-owner"` before deploy and `guardrails preflight` (check `trusted-access`) verifies it.
+ */
+export interface TrustedAccessRequirement {
+  readonly servicePrincipal: string;
+  readonly neededFor: string;
+  readonly enabledBy: "organization-owner" | "designation";
+  /** The command that enables it (management-account credentials). */
+  readonly enableCommand: string;
+  readonly source: string;
+}
+export const TRUSTED_ACCESS_REQUIREMENTS: readonly TrustedAccessRequirement[] = [
+  {
+    servicePrincipal: "config-multiaccountsetup.amazonaws.com",
+    neededFor: "registering the Config delegated administrator for organization rules (ConfigOrganizationManagedRule)",
+    enabledBy: "organization-owner",
+    enableCommand: "aws organizations enable-aws-service-access --service-principal config-multiaccountsetup.amazonaws.com",
+    source: "https://docs.aws.amazon.com/config/latest/developerguide/aggregated-register-delegated-administrator.html",
+  },
+  {
+    servicePrincipal: "config.amazonaws.com",
+    neededFor: "registering the Config delegated administrator for the organization aggregator",
+    enabledBy: "organization-owner",
+    enableCommand: "aws organizations enable-aws-service-access --service-principal config.amazonaws.com",
+    source: "https://docs.aws.amazon.com/config/latest/developerguide/aggregated-register-delegated-administrator.html",
+  },
+  {
+    servicePrincipal: "member.org.stacksets.cloudformation.amazonaws.com",
+    neededFor: "the service-managed member-baseline StackSet",
+    enabledBy: "organization-owner",
+    // The CloudFormation console/CLI path also creates the StackSets service-linked roles (AWS recommends it over Organizations').
+    enableCommand: "aws cloudformation activate-organizations-access",
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html",
+  },
+  {
+    servicePrincipal: "securityhub.amazonaws.com",
+    neededFor: "the Security Hub delegated administrator",
+    // "use the organization management account to designate a delegated Security Hub CSPM administrator account.
+    // This enables Security Hub CSPM as a trusted service in Organizations." (designate-orgs-admin-account)
+    enabledBy: "designation",
+    enableCommand: "(none: the management stack's Security Hub designation enables it)",
+    source: "https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html",
+  },
+];

@@ -1,7 +1,7 @@
 /**
- * Alerting (security-tooling account, home region, where findings are aggregated): IAM.4 / IAM.3 FAILED
- * findings and root CreateAccessKey calls (forwarded from every account by the member baseline) go to an
- * encrypted SNS topic.
+ * Alerting (security-tooling account, home region, where findings are aggregated): IAM.4 / IAM.3 findings
+ * that open (or reopen) FAILED, once each (acknowledge.ts), and root CreateAccessKey calls (forwarded from
+ * every account by the member baseline) go to an encrypted SNS topic.
  */
 import { Construct } from "constructs";
 import {
@@ -17,21 +17,31 @@ import {
 import { CONTROL_IAM3, CONTROL_IAM4 } from "../constants";
 import { rootCreateAccessKeyPattern } from "../aws-config/member-baseline-template";
 import type { Partition } from "../config/regions";
+import { FindingAcknowledgement } from "./acknowledge";
+
+export { acknowledgeFindingDefinition, FindingAcknowledgement } from "./acknowledge";
 
 export interface AlertingProps {
   readonly partition: Partition;
   /** Account the topic lives in (used in the key and topic policies). */
   readonly accountId: string;
+  /** Home region: IAM.4 / IAM.3 are global-resource controls, decided on their home-region findings. */
+  readonly homeRegion: string;
   /** E-mail subscribed to the topic. */
   readonly email: string;
-  /** Accept root-event forwarding from the organization under this root (bus policy). Omit to skip. */
-  readonly organizationRootId?: string;
+  /** Accept root-event forwarding from this organization's accounts (bus policy). Omit to skip. */
+  readonly organizationId?: string;
   /** @default "guardrails-alerts" */
   readonly topicName?: string;
 }
 
-/** Security Hub findings of the gate's controls that failed. SUPPRESSED ones too: the gate counts them. */
-export function failedGateControlFindingsPattern(): Record<string, unknown> {
+/**
+ * Security Hub findings of the gate's controls that open or reopen FAILED: workflow `NEW` (see
+ * acknowledge.ts for why that means "not alerted yet"), active, in the home region. IAM.4 and IAM.3 are
+ * global-resource controls read only in the home region (DESIGN 3): other regions' copies would page once
+ * per region for the same key. A finding someone SUPPRESSED no longer alerts; the gate still fails it.
+ */
+export function failedGateControlFindingsPattern(homeRegion: string): Record<string, unknown> {
   return {
     source: ["aws.securityhub"],
     "detail-type": ["Security Hub Findings - Imported"],
@@ -39,6 +49,8 @@ export function failedGateControlFindingsPattern(): Record<string, unknown> {
       findings: {
         Compliance: { Status: ["FAILED"], SecurityControlId: [CONTROL_IAM4, CONTROL_IAM3] },
         RecordState: ["ACTIVE"],
+        Workflow: { Status: ["NEW"] },
+        Region: [homeRegion],
       },
     },
   };
@@ -60,8 +72,18 @@ export class Alerting extends Construct {
         Version: "2012-10-17",
         Statement: [
           { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` }, Action: "kms:*", Resource: "*" },
-          // SNS encrypts with the publisher's permissions: EventBridge needs the data key.
-          { Sid: "EventBridgePublishesEncrypted", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*" },
+          // SNS encrypts with the publisher's permissions: EventBridge needs the data key, for this account's
+          // rules only (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, "Enable compatibility
+          // between event sources from AWS services and encrypted topics"; confused deputy:
+          // https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html).
+          {
+            Sid: "EventBridgePublishesEncrypted",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+          },
         ],
       }),
     });
@@ -86,16 +108,28 @@ export class Alerting extends Construct {
     });
     new SnsTopicSubscription(this, "subscription", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
 
-    const rules: Array<[string, string, Record<string, unknown>]> = [
-      ["gate-control-failed", `Security Hub ${CONTROL_IAM4} / ${CONTROL_IAM3} FAILED findings`, failedGateControlFindingsPattern()],
-      ["root-create-access-key", "Root user called iam:CreateAccessKey", rootCreateAccessKeyPattern()],
-    ];
-    for (const [ruleId, description, pattern] of rules) {
-      const rule = new CloudwatchEventRule(this, ruleId, { name: `guardrails-${ruleId}`, description, eventPattern: JSON.stringify(pattern) });
-      new CloudwatchEventTarget(this, `${ruleId}-target`, { rule: rule.name, targetId: "alert-topic", arn: this.topic.arn });
-    }
+    const findingsRule = new CloudwatchEventRule(this, "gate-control-failed", {
+      name: "guardrails-gate-control-failed",
+      description: `Security Hub ${CONTROL_IAM4} / ${CONTROL_IAM3} findings that open or reopen FAILED`,
+      eventPattern: JSON.stringify(failedGateControlFindingsPattern(props.homeRegion)),
+    });
+    new CloudwatchEventTarget(this, "gate-control-failed-target", { rule: findingsRule.name, targetId: "alert-topic", arn: this.topic.arn });
+    const acknowledgement = new FindingAcknowledgement(this, "acknowledge", { partition: props.partition, accountId: props.accountId });
+    new CloudwatchEventTarget(this, "gate-control-failed-acknowledge", {
+      rule: findingsRule.name,
+      targetId: "acknowledge",
+      arn: acknowledgement.stateMachine.arn,
+      roleArn: acknowledgement.invokeRole.arn,
+    });
 
-    if (props.organizationRootId) {
+    const rootRule = new CloudwatchEventRule(this, "root-create-access-key", {
+      name: "guardrails-root-create-access-key",
+      description: "Root user called iam:CreateAccessKey",
+      eventPattern: JSON.stringify(rootCreateAccessKeyPattern()),
+    });
+    new CloudwatchEventTarget(this, "root-create-access-key-target", { rule: rootRule.name, targetId: "alert-topic", arn: this.topic.arn });
+
+    if (props.organizationId) {
       new CloudwatchEventBusPolicy(this, "bus-policy", {
         eventBusName: "default",
         policy: JSON.stringify({
@@ -107,8 +141,11 @@ export class Alerting extends Construct {
               Principal: "*",
               Action: "events:PutEvents",
               Resource: `arn:${props.partition}:events:*:${props.accountId}:event-bus/default`,
-              // The organization id is not a config input; its root id pins the organization as well.
-              Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": [`o-*/${props.organizationRootId}/*`] } },
+              // The organization, by its id: a root-id path pattern (o-*/r-xxxx/*) matches any organization
+              // whose root has that id. PutPermission's documented form for "all accounts in that organization"
+              // is Principal "*" with the organization id in aws:PrincipalOrgID
+              // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html).
+              Condition: { StringEquals: { "aws:PrincipalOrgID": props.organizationId } },
             },
           ],
         }),

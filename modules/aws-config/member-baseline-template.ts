@@ -1,7 +1,9 @@
 /**
  * CloudFormation template the member-baseline StackSet deploys into every account of the target OUs, in
- * every governed region. Service-managed StackSets with auto-deployment reach accounts created later,
- * so nothing here (or in synth) grows with the number of accounts.
+ * every governed region, and the management stack deploys into the management account (which no
+ * service-managed StackSet reaches): one template, one source of truth. Service-managed StackSets with
+ * auto-deployment reach accounts created later, so nothing here (or in synth) grows with the number of
+ * accounts.
  *
  * Per stack instance (account x region):
  *  - Config recorder + delivery channel, unless CreateRecorder is "false" (recorders already exist, e.g.
@@ -24,6 +26,7 @@ export const MEMBER_BASELINE_PARAMETERS = [
   "CreateRecorder",
   "CreateConfigServiceLinkedRole",
   "DeliveryBucketName",
+  "DeliveryKeyPrefix",
   "HomeRegion",
   "SecurityToolingAccountId",
   "GateRoleName",
@@ -31,6 +34,9 @@ export const MEMBER_BASELINE_PARAMETERS = [
   "CentralEventBusArn",
 ] as const;
 export type MemberBaselineParameter = (typeof MEMBER_BASELINE_PARAMETERS)[number];
+
+const CONFIG_SERVICE_LINKED_ROLE_ARN =
+  "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig";
 
 const isTrue = (parameter: MemberBaselineParameter): unknown => ({ "Fn::Equals": [{ Ref: parameter }, "true"] });
 
@@ -43,6 +49,7 @@ export function memberBaselineTemplate(props: MemberBaselineTemplateProps): Reco
     Conditions: {
       IsHomeRegion: { "Fn::Equals": [{ Ref: "AWS::Region" }, { Ref: "HomeRegion" }] },
       RecorderEnabled: isTrue("CreateRecorder"),
+      HasDeliveryKeyPrefix: { "Fn::Not": [{ "Fn::Equals": [{ Ref: "DeliveryKeyPrefix" }, ""] }] },
       CreateServiceLinkedRole: { "Fn::And": [{ Condition: "RecorderEnabled" }, { Condition: "IsHomeRegion" }, isTrue("CreateConfigServiceLinkedRole")] },
       CreateGateRole: {
         "Fn::And": [{ Condition: "IsHomeRegion" }, { "Fn::Not": [{ "Fn::Equals": [{ Ref: "AWS::AccountId" }, { Ref: "SecurityToolingAccountId" }] }] }],
@@ -62,16 +69,31 @@ export function memberBaselineTemplate(props: MemberBaselineTemplateProps): Reco
         Condition: "RecorderEnabled",
         Properties: {
           Name: "default",
-          RoleARN: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig" },
+          // Where this stack creates the service-linked role (home region), the recorder must wait for it:
+          // a Ref inside Fn::If gives CloudFormation that dependency only when the role is created here
+          // (Ref of AWS::IAM::ServiceLinkedRole is the role name). Other regions run after the home region.
+          RoleARN: {
+            "Fn::If": [
+              "CreateServiceLinkedRole",
+              { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/${ConfigServiceLinkedRole}" },
+              { "Fn::Sub": CONFIG_SERVICE_LINKED_ROLE_ARN },
+            ],
+          },
           RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { "Fn::If": ["IsHomeRegion", true, false] } },
         },
       },
       ConfigDeliveryChannel: {
         Type: "AWS::Config::DeliveryChannel",
         Condition: "RecorderEnabled",
+        // "Before you can create a delivery channel, you must create a configuration recorder."
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-deliverychannel.html)
+        // Nothing else orders them: without DependsOn CloudFormation creates both at once.
+        DependsOn: "ConfigRecorder",
         Properties: {
           Name: "default",
           S3BucketName: { Ref: "DeliveryBucketName" },
+          // Control Tower's log-archive bucket only accepts Config deliveries under `<organization id>/`.
+          S3KeyPrefix: { "Fn::If": ["HasDeliveryKeyPrefix", { Ref: "DeliveryKeyPrefix" }, { Ref: "AWS::NoValue" }] },
           ConfigSnapshotDeliveryProperties: { DeliveryFrequency: "One_Hour" },
         },
       },
@@ -92,7 +114,16 @@ export function memberBaselineTemplate(props: MemberBaselineTemplateProps): Reco
         Properties: {
           AssumeRolePolicyDocument: {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                // Confused deputy: only EventBridge acting for this account's rules may use the role
+                // (https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html).
+                Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+              },
+            ],
           },
           Policies: [
             {
@@ -110,6 +141,9 @@ export function memberBaselineTemplate(props: MemberBaselineTemplateProps): Reco
         Condition: "ForwardRootEventsHere",
         Properties: {
           Description: "Forward root CreateAccessKey calls to the security-tooling account",
+          // "To record events with a detail-type value of AWS API Call via CloudTrail, a CloudTrail trail
+          // with logging enabled is required" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html):
+          // a deploy prerequisite (preflight check `cloudtrail`), not something this template can create.
           EventPattern: rootCreateAccessKeyPattern(),
           State: "ENABLED",
           // A role is required when the target bus grants access to the organization, not to the account.

@@ -58,8 +58,16 @@ const awsConfig = z.strictObject({
   maxAccessKeyAgeDays: z.number().int().min(1).max(365).default(DEFAULT_MAX_ACCESS_KEY_AGE_DAYS),
   /** True when recorders already exist (e.g. Control Tower): the StackSet then deploys the gate role only. @default false */
   recordersExist: z.boolean().default(false),
-  /** S3 bucket (usually in the log-archive account) the delivery channels write to. Required unless recordersExist. */
+  /**
+   * S3 bucket (usually in the log-archive account) the delivery channels write to. Required unless both
+   * recordersExist and managementRecorderExists (the management account's recorder delivers here too).
+   */
   deliveryBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name").optional(),
+  /**
+   * Key prefix of the delivery channels' objects. Control Tower's log-archive bucket accepts Config
+   * deliveries only under `<organization id>/`: set it to the organization id to deliver there. @default none
+   */
+  deliveryKeyPrefix: z.string().regex(/^[\w.!*'()/-]{1,200}$/, "is not an S3 key prefix").optional(),
   /**
    * Accounts the organization Config rules skip (`excluded_accounts`). Organization rules evaluate every
    * account of the organization except these, and fail to create while any evaluated account has no
@@ -98,6 +106,13 @@ const gate = z.strictObject({
   ownerTagKey: z.string().min(1).max(128).default("owner"),
   /** @default ["IAM.4"] */
   require: z.array(z.enum(["IAM.4", "IAM.3"])).min(1).default(["IAM.4"]),
+  /**
+   * Attach the GuardrailsGatePromotion policy to every trusted principal that is an exact IAM role of the
+   * management account (by role name). False when another tool owns those roles' attachments
+   * exclusively; then attach it yourself. Other principals always need it attached by their owner.
+   * @default true
+   */
+  attachPromotionPolicy: z.boolean().default(true),
 });
 
 const scp = z.strictObject({

@@ -83,8 +83,10 @@ function crossFieldErrors(config: GuardrailsConfig, now: Date): string[] {
   config.gate.trustedPrincipalArns.forEach((a, i) => checkArnPartition(`gate.trustedPrincipalArns[${i}]`, a));
   config.scp.breakGlassPrincipalArns.forEach((a, i) => checkArnPartition(`scp.breakGlassPrincipalArns[${i}]`, a));
 
-  if (!config.awsConfig.recordersExist && config.awsConfig.deliveryBucketName === undefined) {
-    errors.push(`awsConfig.deliveryBucketName: is required when awsConfig.recordersExist is false (the delivery channels need a bucket)`);
+  const { recordersExist, managementRecorderExists, deliveryBucketName } = config.awsConfig;
+  if (deliveryBucketName === undefined && (!recordersExist || !managementRecorderExists)) {
+    const who = !recordersExist ? "awsConfig.recordersExist is false (the member accounts' delivery channels need a bucket)" : "awsConfig.managementRecorderExists is false (the management account's delivery channel needs a bucket)";
+    errors.push(`awsConfig.deliveryBucketName: is required when ${who}`);
   }
 
   const expired = (expires: string): boolean => Date.parse(expires) <= now.getTime();

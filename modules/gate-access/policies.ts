@@ -50,7 +50,8 @@ export function gateReadOnlyPolicy(): PolicyDocument {
       {
         Sid: "ReadSecurityHubFindings",
         Effect: "Allow",
-        Action: ["securityhub:GetFindings", "securityhub:DescribeHub", "securityhub:GetEnabledStandards"],
+        // DescribeHub in the target account tells "Security Hub not enabled" from "no finding yet" (DESIGN 5).
+        Action: ["securityhub:GetFindings", "securityhub:DescribeHub"],
         Resource: "*",
       },
     ],
@@ -83,6 +84,8 @@ export function gateTrustPolicy(partition: Partition, trustedPrincipalArns: read
 export interface PromotionPolicyProps {
   readonly partition: Partition;
   readonly managementAccountId: string;
+  /** The organization id (o-...): Organizations ARNs carry it, and it pins the AssumeRole statement. */
+  readonly organizationId: string;
   readonly rootId: string;
   readonly sourceOuIds: readonly string[];
   readonly productionOuId: string;
@@ -94,8 +97,8 @@ export interface PromotionPolicyProps {
 }
 
 /**
- * Promotion permissions (management account). Organizations ARNs contain the organization id, which
- * is not a config input, hence `o-*`.
+ * Promotion permissions (management account): exactly what promote and sweep call with the pipeline's own
+ * credentials (Organizations, IAM ListOrganizationsFeatures, S3), plus AssumeRole into the gate's role.
  *
  * Residual limitation of MoveAccount: IAM authorizes it against the account AND both the source and the
  * destination parent, and offers no condition key telling them apart. The source parents (root and target
@@ -104,7 +107,7 @@ export interface PromotionPolicyProps {
  */
 export function gatePromotionPolicy(props: PromotionPolicyProps): PolicyDocument {
   const orgArn = (kind: string, rest: string): string =>
-    `arn:${props.partition}:organizations::${props.managementAccountId}:${kind}/o-*/${rest}`;
+    `arn:${props.partition}:organizations::${props.managementAccountId}:${kind}/${props.organizationId}/${rest}`;
   const tagKeys = [...(props.tagKeys ?? GATE_TAG_KEYS)];
   return {
     Version: "2012-10-17",
@@ -125,13 +128,11 @@ export function gatePromotionPolicy(props: PromotionPolicyProps): PolicyDocument
         Effect: "Allow",
         Action: [
           "organizations:ListTagsForResource",
+          // The account's status: only an ACTIVE account can PASS (DESIGN 4).
           "organizations:DescribeAccount",
-          "organizations:DescribeOrganization",
           "organizations:ListParents",
-          "organizations:ListRoots",
           "organizations:ListAccounts",
           "organizations:ListAccountsForParent",
-          "organizations:ListChildren",
           "organizations:ListOrganizationalUnitsForParent",
           "iam:ListOrganizationsFeatures",
         ],
@@ -154,6 +155,10 @@ export function gatePromotionPolicy(props: PromotionPolicyProps): PolicyDocument
         Effect: "Allow",
         Action: "sts:AssumeRole",
         Resource: `arn:${props.partition}:iam::*:role/${props.gateRoleName ?? GATE_READ_ONLY_ROLE_NAME}`,
+        // Only roles of this organization: a role of the same name in any other account is out of reach.
+        // aws:ResourceOrgID is the organization of the account owning the resource
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+        Condition: { StringEquals: { "aws:ResourceOrgID": props.organizationId } },
       },
       {
         Sid: "WriteEvidenceBundles",

@@ -34,6 +34,9 @@ export class GuardrailPolicies extends Construct {
         type: "SERVICE_CONTROL_POLICY",
         content: scp.content,
       });
+      // Not ordered after the member-baseline StackSet instances: the StackSet execution role's exemption
+      // (policies.ts) is what lets it write recorders. Auto-deployment to accounts created later, updates and
+      // deletes all run while these SCPs are attached, so ordering would only have covered the first deploy.
       for (const targetId of props.targetIds) {
         new OrganizationsPolicyAttachment(this, `${scp.name}-${targetId}`, { policyId: policy.id, targetId });
       }

@@ -39,9 +39,13 @@ export const SECURITY_HUB_DISABLING_ACTIONS: readonly string[] = [
 ];
 
 /**
- * Actions that stop or blind AWS Config. Service-linked roles (StackSets, organization rules) are not
- * subject to SCPs, so the member baseline still deploys; the role Terraform uses in the security-tooling
- * account belongs in the break-glass list if it must delete the aggregator.
+ * Actions that stop or blind AWS Config. SCPs exempt only service-linked roles and the management account
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html). The
+ * service-managed StackSet that installs the recorders runs in each member account as `stacksets-exec-*`,
+ * an ordinary service role, not a service-linked one
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html),
+ * and Control Tower manages recorders through `AWSControlTowerExecution`: both are exempted by name below
+ * ({@link SERVICE_DEPLOYMENT_ROLE_PATTERNS}), or the StackSet could not create, update or delete a recorder.
  */
 export const CONFIG_DISABLING_ACTIONS: readonly string[] = [
   "config:StopConfigurationRecorder",
@@ -54,6 +58,24 @@ export const CONFIG_DISABLING_ACTIONS: readonly string[] = [
   "config:DeleteConfigurationAggregator",
   "config:DeleteEvaluationResults",
 ];
+
+/**
+ * Roles AWS deployment services act through in member accounts, exempt from the service protections as
+ * Control Tower exempts its own role from its Config guardrails (AWS-GR_CONFIG_CHANGE_PROHIBITED) and
+ * superwerker its SCP for Security Hub (anchors.md 2.4):
+ *  - `stacksets-exec-*`: the service-managed StackSet execution role; it creates, updates and deletes the
+ *    member baseline's recorder and delivery channel (Config statement only: the baseline touches no
+ *    Security Hub setting).
+ *  - `AWSControlTowerExecution`: Control Tower enrollment and landing-zone updates manage Config and
+ *    Control Tower's Security Hub standard through it (both statements).
+ * Exempting by name means a member-account administrator who creates a role with one of these names
+ * escapes the Config / Security Hub protections in that account, the same trade-off Control Tower and LZA
+ * make. Leaving the organization is never exempted for them.
+ */
+export const SERVICE_DEPLOYMENT_ROLE_PATTERNS = {
+  stackSetExecution: "role/stacksets-exec-*",
+  controlTowerExecution: "role/AWSControlTowerExecution",
+} as const;
 
 export function minify(document: PolicyDocument): string {
   return JSON.stringify(document);
@@ -71,11 +93,15 @@ export function guardrailScps(options: GuardrailScpOptions): GuardrailScp[] {
   }
 
   const breakGlass = [...(options.breakGlassPrincipalArns ?? [])];
-  const exemption = breakGlass.length > 0 ? { Condition: { ArnNotLike: { "aws:PrincipalArn": breakGlass } } } : {};
+  const roleArn = (pattern: string): string => `arn:${options.partition}:iam::*:${pattern}`;
+  const exempt = (principals: string[]): Pick<PolicyStatement, "Condition"> =>
+    principals.length > 0 ? { Condition: { ArnNotLike: { "aws:PrincipalArn": principals } } } : {};
+  const controlTower = roleArn(SERVICE_DEPLOYMENT_ROLE_PATTERNS.controlTowerExecution);
+  const stackSets = roleArn(SERVICE_DEPLOYMENT_ROLE_PATTERNS.stackSetExecution);
   const protectStatements: PolicyStatement[] = [
-    { Sid: "DenyDisablingSecurityHub", Effect: "Deny", Action: [...SECURITY_HUB_DISABLING_ACTIONS], Resource: "*", ...exemption },
-    { Sid: "DenyDisablingConfig", Effect: "Deny", Action: [...CONFIG_DISABLING_ACTIONS], Resource: "*", ...exemption },
-    { Sid: "DenyLeavingOrganization", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*", ...exemption },
+    { Sid: "DenyDisablingSecurityHub", Effect: "Deny", Action: [...SECURITY_HUB_DISABLING_ACTIONS], Resource: "*", ...exempt([controlTower, ...breakGlass]) },
+    { Sid: "DenyDisablingConfig", Effect: "Deny", Action: [...CONFIG_DISABLING_ACTIONS], Resource: "*", ...exempt([stackSets, controlTower, ...breakGlass]) },
+    { Sid: "DenyLeavingOrganization", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*", ...exempt(breakGlass) },
   ];
 
   const make = (name: string, description: string, statements: PolicyStatement[]): GuardrailScp => {

@@ -1,12 +1,28 @@
 /**
  * Security Hub (CSPM) central configuration, deployed in the delegated administrator (security-tooling)
  * account. The delegation itself is made from the management account ({@link SecurityHubDelegation}).
- * Ordering follows MCAF and provider issue #42259: hub -> aggregator -> CENTRAL organization configuration
- * -> configuration policy -> associations.
+ * Ordering follows MCAF and provider issue #42259: aggregator -> CENTRAL organization configuration ->
+ * configuration policy -> associations.
+ *
+ * No `aws_securityhub_account` here. Designating the administrator (management stack, deployed first)
+ * already enables Security Hub in this account in the home region: "Security Hub CSPM is automatically
+ * enabled in the delegated administrator account in the AWS Region in which it was designated"
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-accounts.html). Enabling it again
+ * fails with `ResourceConflictException: Account is already subscribed to Security Hub`
+ * (hashicorp/terraform-provider-aws #31875). Importing it instead
+ * would make its `enable_default_standards` (ForceNew, default true, never read back: the provider keeps
+ * whatever the state holds, internal/service/securityhub/account.go) a replacement, i.e. DisableSecurityHub
+ * on the administrator, and its destroy would disable Security Hub there.
+ *
+ * Consolidated control findings (one IAM.4 finding per account, `Compliance.SecurityControlId`) without
+ * that resource: a hub enabled on or after 2023-02-23 has them on by default, and "the value for this
+ * field in a member account matches the value in the administrator account"
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/controls-findings-create-update.html; DescribeHub
+ * `ControlFindingGenerator`, API reference). An administrator hub from before that date is a preflight
+ * finding (`securityhub-admin-state`) with its one-line fix, and the gate reads legacy findings too.
  */
 import { Construct } from "constructs";
 import {
-  SecurityhubAccount,
   SecurityhubConfigurationPolicy,
   SecurityhubConfigurationPolicyAssociation,
   SecurityhubFindingAggregator,
@@ -44,6 +60,9 @@ export interface SecurityHubCentralProps {
 
 export class SecurityHubCentral extends Construct {
   readonly configurationPolicy: SecurityhubConfigurationPolicy;
+  readonly aggregator: SecurityhubFindingAggregator;
+  readonly organizationConfiguration: SecurityhubOrganizationConfiguration;
+  readonly associations: SecurityhubConfigurationPolicyAssociation[];
   readonly enabledStandardArns: string[];
   readonly targetIds: readonly string[];
 
@@ -57,21 +76,14 @@ export class SecurityHubCentral extends Construct {
     if (props.cisVersions.length === 0) throw new Error("SecurityHubCentral: cisVersions is empty; enable at least one CIS version");
     if (props.targetIds.length === 0) throw new Error("SecurityHubCentral: targetIds is empty; associate the policy with the root or an OU");
 
-    // Consolidated control findings: one IAM.4 finding per account whatever standards are enabled,
-    // which is what the gate reads (Compliance.SecurityControlId).
-    const hub = new SecurityhubAccount(this, "hub", {
-      enableDefaultStandards: false,
-      controlFindingGenerator: "SECURITY_CONTROL",
-      autoEnableControls: true,
-    });
-
     const linked = props.governedRegions.filter((r) => r !== props.homeRegion);
     // Central configuration requires an aggregator even in a single-region organization (aft-blueprints #13).
+    // First Security Hub resource of this stack: the hub it needs exists since designation.
     const aggregator = new SecurityhubFindingAggregator(this, "aggregator", {
       linkingMode: linked.length > 0 ? "SPECIFIED_REGIONS" : "NO_REGIONS",
       specifiedRegions: linked.length > 0 ? linked : undefined,
-      dependsOn: [hub],
     });
+    this.aggregator = aggregator;
 
     // CENTRAL forbids auto-enable flags (MCAF #213): new accounts are reached by the policy association.
     const organizationConfiguration = new SecurityhubOrganizationConfiguration(this, "organization-configuration", {
@@ -80,6 +92,7 @@ export class SecurityHubCentral extends Construct {
       organizationConfiguration: { configurationType: "CENTRAL" },
       dependsOn: [aggregator],
     });
+    this.organizationConfiguration = organizationConfiguration;
 
     this.enabledStandardArns = props.cisVersions.map((v) => cisStandardArn(props.partition, v, props.homeRegion));
     // A disabled-list (not an enabled-list) keeps IAM.4 / IAM.3 and every new control enabled.
@@ -94,12 +107,10 @@ export class SecurityHubCentral extends Construct {
       dependsOn: [organizationConfiguration],
     });
 
-    props.targetIds.forEach((targetId) => {
-      new SecurityhubConfigurationPolicyAssociation(this, `association-${targetId}`, {
-        targetId,
-        policyId: this.configurationPolicy.id,
-      });
-    });
+    // policy_id references the policy: each association is created after it.
+    this.associations = props.targetIds.map(
+      (targetId) => new SecurityhubConfigurationPolicyAssociation(this, `association-${targetId}`, { targetId, policyId: this.configurationPolicy.id }),
+    );
   }
 }
 

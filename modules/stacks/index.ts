@@ -7,11 +7,13 @@ import { join } from "node:path";
 import type { GuardrailsConfig } from "../config/schema";
 import { scpTargets } from "../config/validate";
 import { ManagementStack } from "./management";
+import { deployPrerequisites } from "./prerequisites";
 import { SecurityToolingStack } from "./security-tooling";
 
 export { ManagementStack } from "./management";
 export { SecurityToolingStack } from "./security-tooling";
 export { MANAGEMENT_STACK_NAME, SECURITY_TOOLING_STACK_NAME } from "./common";
+export { deployPrerequisites, type DeployPrerequisite } from "./prerequisites";
 
 export interface GuardrailsApp {
   readonly app: App;
@@ -65,6 +67,13 @@ export function renderSummary(built: GuardrailsApp, config: GuardrailsConfig, ou
   }
   lines.push(`  Security Hub configuration policy on: ${built.securityTooling.securityHub.targetIds.join(", ")}`);
   lines.push(`  Member baseline StackSet: OUs ${config.organization.targetOuIds.join(", ")} in ${built.management.memberBaseline.regions.join(", ")}`);
+  const managementRecorder = config.awsConfig.managementRecorderExists ? "its own recorder kept" : "recorder created";
+  lines.push(`  Management account ${config.managementAccountId}: member baseline as stacks in ${built.management.managementBaseline.regions.join(", ")} (${managementRecorder}); no SCP applies there`);
   lines.push(`  CIS standards: ${built.securityTooling.securityHub.enabledStandardArns.join(", ")}`);
+  const holders = built.management.promotionPolicyHolders;
+  lines.push(`  GuardrailsGatePromotion attached to: ${holders.roleNames.length > 0 ? holders.roleNames.map((r) => `role/${r}`).join(", ") : "nobody"}`);
+  for (const { arn, reason } of holders.notAttached) lines.push(`    attach it yourself to ${arn} (${reason})`);
+  lines.push("", "Before deploy (checked by `guardrails preflight --config <file>`):");
+  for (const p of deployPrerequisites(config)) lines.push(`  [${p.checkId}] ${p.requirement}`);
   return lines.join("\n");
 }

@@ -1,14 +1,15 @@
 /**
- * The management-account stack: delegations, SCPs, the member-baseline StackSet and the gate's
- * promotion policy. Runs with management-account credentials.
+ * The management-account stack: delegations, SCPs, the member baseline (StackSet for the target OUs, plain
+ * stacks for the management account itself) and the gate's promotion policy. Runs with management-account
+ * credentials.
  */
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { ConfigDelegation, MemberBaselineStackSet } from "../aws-config";
+import { ConfigDelegation, ManagementAccountBaseline, MemberBaselineStackSet, memberBaselineTemplate, type MemberBaselineParameters } from "../aws-config";
 import type { GuardrailsConfig } from "../config/schema";
 import { IAM_EVENT_REGION } from "../config/regions";
 import { scpTargets } from "../config/validate";
-import { GatePromotionPolicy, gateReadOnlyPolicy, gateTrustPolicy } from "../gate-access";
+import { GatePromotionPolicy, gateReadOnlyPolicy, gateTrustPolicy, promotionPolicyHolders, type PromotionPolicyHolders } from "../gate-access";
 import { GuardrailPolicies } from "../scp";
 import { SecurityHubDelegation } from "../security-hub";
 import { GATE_TAG_KEYS, READY_TAG_KEY } from "../constants";
@@ -17,6 +18,8 @@ import { configureBackend, configureProvider, MANAGEMENT_STACK_NAME } from "./co
 export class ManagementStack extends TerraformStack {
   readonly scps: GuardrailPolicies;
   readonly memberBaseline: MemberBaselineStackSet;
+  readonly managementBaseline: ManagementAccountBaseline;
+  readonly promotionPolicyHolders: PromotionPolicyHolders;
 
   constructor(scope: Construct, config: GuardrailsConfig) {
     super(scope, MANAGEMENT_STACK_NAME);
@@ -28,6 +31,9 @@ export class ManagementStack extends TerraformStack {
     new SecurityHubDelegation(this, "security-hub-delegation", { adminAccountId: config.securityToolingAccountId });
     new ConfigDelegation(this, "config-delegation", { adminAccountId: config.securityToolingAccountId });
 
+    // SCPs protect member accounts only: "SCPs don't affect users or roles in the management account"
+    // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html). There, root
+    // CreateAccessKey is alerted (management baseline below), not denied.
     this.scps = new GuardrailPolicies(this, "scp", {
       partition,
       denyAllRootActions: config.scp.denyAllRootActions,
@@ -36,34 +42,63 @@ export class ManagementStack extends TerraformStack {
       budget: config.scp,
     });
 
-    const forwardRootEvents = config.alerting.rootAccessKeyAlerts;
-    this.memberBaseline = new MemberBaselineStackSet(this, "member-baseline", {
+    const { awsConfig } = config;
+    const regions = {
       homeRegion: config.homeRegion,
       governedRegions: config.governedRegions,
-      targetOuIds: config.organization.targetOuIds,
       iamEventRegion: IAM_EVENT_REGION[partition],
-      gateReadOnlyPolicy: gateReadOnlyPolicy(),
-      gateTrustPolicy: gateTrustPolicy(partition, config.gate.trustedPrincipalArns),
-      parameters: {
-        CreateRecorder: String(!config.awsConfig.recordersExist),
-        CreateConfigServiceLinkedRole: String(config.awsConfig.createServiceLinkedRole && !config.awsConfig.recordersExist),
-        DeliveryBucketName: config.awsConfig.deliveryBucketName ?? "",
-        SecurityToolingAccountId: config.securityToolingAccountId,
-        GateRoleName: config.gate.roleName,
-        ForwardRootEvents: String(forwardRootEvents),
-        CentralEventBusArn: `arn:${partition}:events:${config.homeRegion}:${config.securityToolingAccountId}:event-bus/default`,
-      },
+      forwardRootEvents: config.alerting.rootAccessKeyAlerts,
+    };
+    // One template and one parameter set for the StackSet and the management account's stacks.
+    const templateBody = JSON.stringify(
+      memberBaselineTemplate({
+        iamEventRegion: regions.iamEventRegion,
+        gateReadOnlyPolicy: gateReadOnlyPolicy(),
+        gateTrustPolicy: gateTrustPolicy(partition, config.gate.trustedPrincipalArns),
+      }),
+    );
+    const parameters = (recorderExists: boolean): MemberBaselineParameters => ({
+      CreateRecorder: String(!recorderExists),
+      CreateConfigServiceLinkedRole: String(awsConfig.createServiceLinkedRole && !recorderExists),
+      DeliveryBucketName: awsConfig.deliveryBucketName ?? "",
+      DeliveryKeyPrefix: awsConfig.deliveryKeyPrefix ?? "",
+      SecurityToolingAccountId: config.securityToolingAccountId,
+      GateRoleName: config.gate.roleName,
+      ForwardRootEvents: String(config.alerting.rootAccessKeyAlerts),
+      CentralEventBusArn: `arn:${partition}:events:${config.homeRegion}:${config.securityToolingAccountId}:event-bus/default`,
+    });
+    this.memberBaseline = new MemberBaselineStackSet(this, "member-baseline", {
+      ...regions,
+      templateBody,
+      targetOuIds: config.organization.targetOuIds,
+      parameters: parameters(awsConfig.recordersExist),
+    });
+    // Control Tower does not govern its management account: no recorder there from Control Tower either
+    // (MCAF config.tf: "as the management account is not managed by Control Tower, AWS Config needs to be
+    // enabled for this account separately"; CfCT: the AWSControlTowerExecution role "is not deployed to the
+    // management account", https://docs.aws.amazon.com/controltower/latest/userguide/cfct-root-ou.html). So
+    // by default the management account gets the whole baseline; with managementRecorderExists it keeps its
+    // recorder and still gets the gate role and root-event forwarding.
+    this.managementBaseline = new ManagementAccountBaseline(this, "management-baseline", {
+      ...regions,
+      templateBody,
+      parameters: parameters(awsConfig.managementRecorderExists),
     });
 
+    this.promotionPolicyHolders = config.gate.attachPromotionPolicy
+      ? promotionPolicyHolders(config.managementAccountId, config.gate.trustedPrincipalArns)
+      : { roleNames: [], notAttached: config.gate.trustedPrincipalArns.map((arn) => ({ arn, reason: "gate.attachPromotionPolicy is false" })) };
     new GatePromotionPolicy(this, "gate-promotion", {
       partition,
       managementAccountId: config.managementAccountId,
+      organizationId: config.organization.id,
       rootId: config.organization.rootId,
       sourceOuIds: config.organization.targetOuIds,
       productionOuId: config.organization.productionOuId,
       evidenceBucketName: config.evidence.bucketName,
       gateRoleName: config.gate.roleName,
       tagKeys: tagKeysFor(config),
+      attachToRoleNames: this.promotionPolicyHolders.roleNames,
     });
   }
 }

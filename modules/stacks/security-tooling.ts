@@ -37,12 +37,14 @@ export class SecurityToolingStack extends TerraformStack {
       partition,
       governedRegions: config.governedRegions,
       maxAccessKeyAgeDays: config.awsConfig.maxAccessKeyAgeDays,
+      excludedAccountIds: config.awsConfig.excludedAccountIds,
     });
     new Alerting(this, "alerting", {
       partition,
       accountId: config.securityToolingAccountId,
+      homeRegion: config.homeRegion,
       email: config.alerting.email,
-      organizationRootId: config.alerting.rootAccessKeyAlerts ? config.organization.rootId : undefined,
+      organizationId: config.alerting.rootAccessKeyAlerts ? config.organization.id : undefined,
     });
     new EvidenceBucket(this, "evidence", {
       partition,

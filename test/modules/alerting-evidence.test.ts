@@ -4,14 +4,19 @@ import { rootCreateAccessKeyPattern } from "../../modules/aws-config";
 import { onlyResource, resourcesOf, synth } from "./helpers";
 
 describe("Alerting", () => {
-  const json = synth((scope) => new Alerting(scope, "alerts", { partition: "aws", accountId: "222222222222", email: "sec@example.com", organizationRootId: "r-ab12" }));
+  const json = synth((scope) => new Alerting(scope, "alerts", {
+    partition: "aws", accountId: "222222222222", homeRegion: "eu-west-1", email: "sec@example.com", organizationId: "o-ab12cd34ef",
+  }));
 
   it("encrypts the topic with a key EventBridge may use", () => {
     const key = onlyResource(json, "aws_kms_key");
     expect(key.enable_key_rotation).toBe(true);
     expect(JSON.parse(key.policy).Statement).toEqual([
       { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "kms:*", Resource: "*" },
-      { Sid: "EventBridgePublishesEncrypted", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*" },
+      {
+        Sid: "EventBridgePublishesEncrypted", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": "222222222222" } },
+      },
     ]);
     expect(onlyResource(json, "aws_sns_topic")).toEqual({ name: "guardrails-alerts", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.alerts_key_\w+\.arn\}$/) });
     expect(onlyResource(json, "aws_sns_topic_subscription")).toMatchObject({ protocol: "email", endpoint: "sec@example.com" });
@@ -20,28 +25,35 @@ describe("Alerting", () => {
     });
   });
 
-  it("routes IAM.4 / IAM.3 FAILED findings and root CreateAccessKey calls to the topic", () => {
+  it("routes IAM.4 / IAM.3 findings that open FAILED and root CreateAccessKey calls to the topic", () => {
     const rules = resourcesOf(json, "aws_cloudwatch_event_rule");
     expect(rules.map((r) => [r.name, JSON.parse(r.event_pattern)])).toEqual([
       ["guardrails-gate-control-failed", {
         source: ["aws.securityhub"],
         "detail-type": ["Security Hub Findings - Imported"],
-        detail: { findings: { Compliance: { Status: ["FAILED"], SecurityControlId: ["IAM.4", "IAM.3"] }, RecordState: ["ACTIVE"] } },
+        detail: { findings: { Compliance: { Status: ["FAILED"], SecurityControlId: ["IAM.4", "IAM.3"] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] }, Region: ["eu-west-1"] } },
       }],
       ["guardrails-root-create-access-key", rootCreateAccessKeyPattern()],
     ]);
-    expect(failedGateControlFindingsPattern()).toEqual(JSON.parse(rules[0]!.event_pattern));
-    expect(resourcesOf(json, "aws_cloudwatch_event_target").map((t) => t.arn)).toEqual([
-      expect.stringMatching(/^\$\{aws_sns_topic\.alerts_topic_\w+\.arn\}$/), expect.stringMatching(/^\$\{aws_sns_topic\.alerts_topic_\w+\.arn\}$/),
+    expect(failedGateControlFindingsPattern("eu-west-1")).toEqual(JSON.parse(rules[0]!.event_pattern));
+    const topicTargets = resourcesOf(json, "aws_cloudwatch_event_target").filter((t) => t.target_id === "alert-topic");
+    expect(topicTargets.map((t) => [t.rule.split(".")[1], t.arn])).toEqual([
+      [expect.stringContaining("gate-control-failed"), expect.stringMatching(/^\$\{aws_sns_topic\.alerts_topic_\w+\.arn\}$/)],
+      [expect.stringContaining("root-create-access-key"), expect.stringMatching(/^\$\{aws_sns_topic\.alerts_topic_\w+\.arn\}$/)],
     ]);
   });
 
-  it("lets the organization's accounts forward events to the default bus", () => {
+  it("lets the organization's accounts, by organization id, forward events to the default bus", () => {
     expect(JSON.parse(onlyResource(json, "aws_cloudwatch_event_bus_policy").policy).Statement[0]).toEqual({
       Sid: "OrganizationForwardsRootEvents", Effect: "Allow", Principal: "*", Action: "events:PutEvents",
       Resource: "arn:aws:events:*:222222222222:event-bus/default",
-      Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": ["o-*/r-ab12/*"] } },
+      Condition: { StringEquals: { "aws:PrincipalOrgID": "o-ab12cd34ef" } },
     });
+  });
+
+  it("has no bus policy when root-event forwarding is off", () => {
+    const off = synth((scope) => new Alerting(scope, "alerts", { partition: "aws", accountId: "222222222222", homeRegion: "eu-west-1", email: "sec@example.com" }));
+    expect(resourcesOf(off, "aws_cloudwatch_event_bus_policy")).toEqual([]);
   });
 });
 

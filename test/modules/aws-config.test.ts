@@ -1,4 +1,4 @@
-import { ConfigDelegation, ConfigOrganizationRules, MemberBaselineStackSet, memberBaselineTemplate, rootCreateAccessKeyPattern } from "../../modules/aws-config";
+import { baselineRegions, ConfigDelegation, ConfigOrganizationRules, MemberBaselineStackSet, memberBaselineTemplate, rootCreateAccessKeyPattern } from "../../modules/aws-config";
 import { gateReadOnlyPolicy, gateTrustPolicy } from "../../modules/gate-access";
 import { onlyResource, resourcesOf, synth, type Json } from "./helpers";
 
@@ -56,16 +56,18 @@ describe("MemberBaselineStackSet", () => {
     CreateRecorder: "true",
     CreateConfigServiceLinkedRole: "true",
     DeliveryBucketName: "config-bucket",
+    DeliveryKeyPrefix: "",
     SecurityToolingAccountId: "222222222222",
     GateRoleName: "GuardrailsGateReadOnly",
     ForwardRootEvents: "true",
     CentralEventBusArn: "arn:aws:events:eu-west-1:222222222222:event-bus/default",
   };
   const trust = gateTrustPolicy("aws", ["arn:aws:iam::111111111111:role/Pipeline"]);
-  const build = (governedRegions: string[], forward = "true"): Json =>
+  const templateBody = JSON.stringify(memberBaselineTemplate({ iamEventRegion: "us-east-1", gateReadOnlyPolicy: gateReadOnlyPolicy(), gateTrustPolicy: trust }));
+  const build = (governedRegions: string[], forwardRootEvents = true): Json =>
     synth((scope) => new MemberBaselineStackSet(scope, "mb", {
-      homeRegion: "eu-west-1", governedRegions, targetOuIds: ["ou-ab12-11111111"], iamEventRegion: "us-east-1",
-      gateReadOnlyPolicy: gateReadOnlyPolicy(), gateTrustPolicy: trust, parameters: { ...parameters, ForwardRootEvents: forward },
+      homeRegion: "eu-west-1", governedRegions, targetOuIds: ["ou-ab12-11111111"], iamEventRegion: "us-east-1", forwardRootEvents,
+      templateBody, parameters: { ...parameters, ForwardRootEvents: String(forwardRootEvents) },
     }));
 
   it("is a service-managed StackSet with auto-deployment, carrying the template and parameters", () => {
@@ -79,7 +81,7 @@ describe("MemberBaselineStackSet", () => {
       managed_execution: { active: true },
       operation_preferences: { failure_tolerance_percentage: 10, max_concurrent_percentage: 25, region_concurrency_type: "SEQUENTIAL" },
       parameters: { ...parameters, HomeRegion: "eu-west-1" },
-      template_body: JSON.stringify(memberBaselineTemplate({ iamEventRegion: "us-east-1", gateReadOnlyPolicy: gateReadOnlyPolicy(), gateTrustPolicy: trust })),
+      template_body: templateBody,
       lifecycle: { ignore_changes: ["administration_role_arn"] },
     });
   });
@@ -101,8 +103,13 @@ describe("MemberBaselineStackSet", () => {
   });
 
   it("does not add the IAM event region when root-event forwarding is off", () => {
-    const instances = resourcesOf(build(["eu-west-1"], "false"), "aws_cloudformation_stack_set_instance");
+    const instances = resourcesOf(build(["eu-west-1"], false), "aws_cloudformation_stack_set_instance");
     expect(instances.map((i) => i.stack_set_instance_region)).toEqual(["eu-west-1"]);
+  });
+
+  it("computes regions home first, then the others, then the IAM event region", () => {
+    expect(baselineRegions({ homeRegion: "eu-west-1", governedRegions: ["us-east-1", "eu-west-1"], iamEventRegion: "us-east-1", forwardRootEvents: true })).toEqual(["eu-west-1", "us-east-1"]);
+    expect(() => baselineRegions({ homeRegion: "eu-west-1", governedRegions: ["us-east-1"], iamEventRegion: "us-east-1", forwardRootEvents: true })).toThrow('governedRegions does not include homeRegion "eu-west-1"');
   });
 });
 
@@ -119,15 +126,25 @@ describe("member baseline template", () => {
       Condition: "RecorderEnabled",
       Properties: {
         Name: "default",
-        RoleARN: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig" },
+        RoleARN: {
+          "Fn::If": [
+            "CreateServiceLinkedRole",
+            { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/${ConfigServiceLinkedRole}" },
+            { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig" },
+          ],
+        },
         RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { "Fn::If": ["IsHomeRegion", true, false] } },
       },
     });
     expect(template.Conditions.IsHomeRegion).toEqual({ "Fn::Equals": [{ Ref: "AWS::Region" }, { Ref: "HomeRegion" }] });
     expect(template.Conditions.RecorderEnabled).toEqual({ "Fn::Equals": [{ Ref: "CreateRecorder" }, "true"] });
     expect(template.Resources.ConfigDeliveryChannel.Properties).toEqual({
-      Name: "default", S3BucketName: { Ref: "DeliveryBucketName" }, ConfigSnapshotDeliveryProperties: { DeliveryFrequency: "One_Hour" },
+      Name: "default",
+      S3BucketName: { Ref: "DeliveryBucketName" },
+      S3KeyPrefix: { "Fn::If": ["HasDeliveryKeyPrefix", { Ref: "DeliveryKeyPrefix" }, { Ref: "AWS::NoValue" }] },
+      ConfigSnapshotDeliveryProperties: { DeliveryFrequency: "One_Hour" },
     });
+    expect(template.Conditions.HasDeliveryKeyPrefix).toEqual({ "Fn::Not": [{ "Fn::Equals": [{ Ref: "DeliveryKeyPrefix" }, ""] }] });
   });
 
   it("creates the gate role once per account (home region), except in the security-tooling account", () => {

@@ -38,6 +38,7 @@ describe("validateConfig", () => {
         exceptionMaxWindowDays: 90,
         ownerTagKey: "owner",
         require: ["IAM.4"],
+        attachPromotionPolicy: true,
       },
       scp: { denyAllRootActions: false, breakGlassPrincipalArns: [], maxPolicyCharacters: 10240, maxPoliciesPerTarget: 10, slotsAlreadyUsed: 1, slotsAlreadyUsedByTarget: {} },
       alerting: { email: "a@example.com", rootAccessKeyAlerts: true },
@@ -76,13 +77,24 @@ describe("validateConfig", () => {
       "securityHub.disabledStandards: disables every CIS version in securityHub.cisVersions; at least one must stay enabled",
     ]],
     ["no delivery bucket for new recorders", withField({ awsConfig: { recordersExist: false } }), [
-      "awsConfig.deliveryBucketName: is required when awsConfig.recordersExist is false (the delivery channels need a bucket)",
+      "awsConfig.deliveryBucketName: is required when awsConfig.recordersExist is false (the member accounts' delivery channels need a bucket)",
+    ]],
+    // Control Tower members have recorders, the management account does not get one from Control Tower.
+    ["no delivery bucket for the management account's recorder", withField({ awsConfig: { recordersExist: true } }), [
+      "awsConfig.deliveryBucketName: is required when awsConfig.managementRecorderExists is false (the management account's delivery channel needs a bucket)",
+    ]],
+    ["bad delivery key prefix", withField({ awsConfig: { ...EXAMPLE_CONFIG.awsConfig, deliveryKeyPrefix: "o-ab12cd34ef prefix" } }), [
+      'awsConfig.deliveryKeyPrefix: "o-ab12cd34ef prefix" is not an S3 key prefix',
     ]],
     ["principal of another partition", withField({ gate: { trustedPrincipalArns: ["arn:aws-cn:iam::111111111111:role/P"] } }), [
       'gate.trustedPrincipalArns[0]: "arn:aws-cn:iam::111111111111:role/P" is not in partition "aws"',
     ]],
   ])("rejects %s with the field path and the bad value", (_name, raw, expected) => {
     expect(errorsOf(raw)).toEqual(expected);
+  });
+
+  it("needs no delivery bucket when every recorder already exists (members and management account)", () => {
+    expect(errorsOf(withField({ awsConfig: { recordersExist: true, managementRecorderExists: true } }))).toEqual([]);
   });
 
   it("reports several structural errors at once", () => {

@@ -20,22 +20,26 @@ describe("guardrail SCP statements", () => {
     expect(root!.document.Statement[1]).toEqual({ Sid: "DenyRootAllActions", Effect: "Deny", Action: "*", Resource: "*", Condition: rootCondition("aws") });
   });
 
-  it("protects Security Hub (v1 and V2), Config and membership, exempting break-glass principals", () => {
+  it("protects Security Hub (v1 and V2), Config and membership, exempting break-glass principals and AWS's deployment roles", () => {
     const breakGlass = ["arn:aws:iam::*:role/BreakGlass"];
     const [, protect] = guardrailScps({ partition: "aws", breakGlassPrincipalArns: breakGlass });
-    const exemption = { ArnNotLike: { "aws:PrincipalArn": breakGlass } };
+    const controlTower = "arn:aws:iam::*:role/AWSControlTowerExecution";
+    const stackSets = "arn:aws:iam::*:role/stacksets-exec-*";
     expect(protect!.document.Statement).toEqual([
-      { Sid: "DenyDisablingSecurityHub", Effect: "Deny", Action: [...SECURITY_HUB_DISABLING_ACTIONS], Resource: "*", Condition: exemption },
-      { Sid: "DenyDisablingConfig", Effect: "Deny", Action: [...CONFIG_DISABLING_ACTIONS], Resource: "*", Condition: exemption },
-      { Sid: "DenyLeavingOrganization", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*", Condition: exemption },
+      { Sid: "DenyDisablingSecurityHub", Effect: "Deny", Action: [...SECURITY_HUB_DISABLING_ACTIONS], Resource: "*", Condition: { ArnNotLike: { "aws:PrincipalArn": [controlTower, ...breakGlass] } } },
+      { Sid: "DenyDisablingConfig", Effect: "Deny", Action: [...CONFIG_DISABLING_ACTIONS], Resource: "*", Condition: { ArnNotLike: { "aws:PrincipalArn": [stackSets, controlTower, ...breakGlass] } } },
+      { Sid: "DenyLeavingOrganization", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*", Condition: { ArnNotLike: { "aws:PrincipalArn": breakGlass } } },
     ]);
     expect(SECURITY_HUB_DISABLING_ACTIONS).toEqual(expect.arrayContaining(["securityhub:DisableSecurityHub", "securityhub:DisableSecurityHubV2", "securityhub:BatchDisableStandards"]));
     expect(CONFIG_DISABLING_ACTIONS).toEqual(expect.arrayContaining(["config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel"]));
   });
 
-  it("has no condition when there is no break-glass principal (deny for everyone)", () => {
-    const [, protect] = guardrailScps({ partition: "aws" });
-    expect(protect!.document.Statement.every((s) => s.Condition === undefined)).toBe(true);
+  it("leaves leaving the organization denied for everyone when there is no break-glass principal", () => {
+    const [, protect] = guardrailScps({ partition: "aws-cn" });
+    expect(protect!.document.Statement.find((s) => s.Sid === "DenyLeavingOrganization")!.Condition).toBeUndefined();
+    expect(protect!.document.Statement.find((s) => s.Sid === "DenyDisablingConfig")!.Condition).toEqual({
+      ArnNotLike: { "aws:PrincipalArn": ["arn:aws-cn:iam::*:role/stacksets-exec-*", "arn:aws-cn:iam::*:role/AWSControlTowerExecution"] },
+    });
   });
 
   it("measures the minified JSON that becomes the policy content", () => {
