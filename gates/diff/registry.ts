@@ -4,9 +4,20 @@
  */
 import {
   aggregator, compareSettings as compareSettingsOf, configRule, configurationPolicy, controlAssociation, iamPolicyComparator, legacyControl, quoted,
-  referencedName, regionOf, scpAttachment, scpComparator, settingsComparator, type Comparator,
+  referencedName, regionOf, scpAttachment, scpComparator, settingsComparator, type Comparator, type Setting,
 } from "./rules";
 import { block, blocks, flag, text, textList } from "./values";
+
+/**
+ * The member-baseline template and the switches that turn its guardrails off: fewer template resources, no
+ * recorder (`CreateRecorder` false), no root-event forwarding (`ForwardRootEvents` false) weaken it.
+ */
+const baselineSettings: Setting[] = [
+  { label: "template resources", read: (v) => templateResources(text(v, "template_body")), direction: { kind: "superset-is-stronger" } },
+  { label: "parameter CreateRecorder", read: (v) => flag(block(v, "parameters"), "CreateRecorder"), direction: { kind: "true-is-stronger" } },
+  { label: "parameter ForwardRootEvents", read: (v) => flag(block(v, "parameters"), "ForwardRootEvents"), direction: { kind: "true-is-stronger" } },
+  { label: "template_body", read: (v) => canonicalJson(text(v, "template_body")), direction: { kind: "informational" } },
+];
 
 const ORDINAL_LINKING_MODES = ["ALL_REGIONS", "ALL_REGIONS_EXCEPT_SPECIFIED", "SPECIFIED_REGIONS", "NO_REGIONS"];
 
@@ -108,9 +119,11 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
   ]),
   aws_cloudformation_stack_set: settingsComparator("StackSet", (r) => quoted(text(r.values, "name")), [
     { label: "auto_deployment", read: (v) => flag(block(v, "auto_deployment"), "enabled"), direction: { kind: "true-is-stronger" } },
-    { label: "template resources", read: (v) => templateResources(text(v, "template_body")), direction: { kind: "superset-is-stronger" } },
-    { label: "template_body", read: (v) => canonicalJson(text(v, "template_body")), direction: { kind: "informational" } },
+    ...baselineSettings,
   ]),
+  // The management account's member baseline: the same template as the StackSet, as one stack per region
+  // (service-managed StackSets never deploy to the management account).
+  aws_cloudformation_stack: settingsComparator("baseline stack", (r) => `${quoted(text(r.values, "name"))} ${regionOf(r)}`.trim(), baselineSettings),
   aws_cloudformation_stack_set_instance: settingsComparator("StackSet instance", (r, side) => `${quoted(referencedName(r, side, "stack_set_name"))} ${JSON.stringify(r.values.deployment_targets ?? r.values.account_id ?? "")} ${text(r.values, "stack_set_instance_region") ?? ""}`.trim(), []),
   aws_iam_role: iamPolicyComparator("gate role trust", "assume_role_policy", (r) => quoted(text(r.values, "name"))),
   aws_iam_role_policy: iamPolicyComparator("role policy", "policy", (r, side) => `${quoted(text(r.values, "name"))} of ${quoted(referencedName(r, side, "role"))}`),
