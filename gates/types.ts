@@ -50,6 +50,16 @@ export interface AccountSummaryEvidence {
   accountAccessKeysPresent: number | null;
 }
 
+/**
+ * The account's lifecycle status in AWS Organizations, as answered by DescribeAccount (or by the
+ * sweep's ListAccounts / ListAccountsForParent page): both fields raw, decided by the pure
+ * decideAccountStatus. `State` replaced the deprecated `Status` in 2025; either may be absent.
+ */
+export interface AccountStatusEvidence {
+  state: string | null;
+  status: string | null;
+}
+
 /** Source B, raw: iam:GetCredentialReport. Parsed by the pure parser, not by the I/O layer. */
 export interface RawCredentialReport {
   /** The CSV as text (UTF-8 decoded from the API's bytes). */

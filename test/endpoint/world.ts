@@ -10,7 +10,17 @@ export const DEFAULT_GATE_ROLE = "GuardrailsGateReadOnly";
 export const DEFAULT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 export const DEFAULT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-export type AccountStatus = "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
+/**
+ * The account's lifecycle `State` (DescribeAccount / ListAccounts). The deprecated `Status` field the
+ * endpoint also serves is derived from it (organizations.ts).
+ */
+export type AccountStatus = "PENDING_ACTIVATION" | "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE" | "CLOSED";
+
+/**
+ * Which account status fields Organizations answers with: both (2025 to September 2026), only the
+ * deprecated `Status` (before 2025), or only `State` (after `Status` is retired).
+ */
+export type AccountStatusFields = "both" | "Status" | "State";
 
 /** One root access key slot as the credential report shows it. */
 export interface RootKeySlot {
@@ -132,6 +142,8 @@ export interface World {
   organizationalUnits: Record<string, OrganizationalUnit>;
   /** IAM ListOrganizationsFeatures: e.g. RootCredentialsManagement, RootSessions. */
   organizationFeatures: string[];
+  /** Account status fields in Organizations answers (default both). */
+  accountStatusFields?: AccountStatusFields;
   /** The Security Hub aggregating (security-tooling) account: where findings are stored. */
   securityHubAccountId: string;
   /** Security Hub findings held by the aggregating account (key = that account's id). */
