@@ -35,7 +35,7 @@ function deprecatedStatus(state: AccountState["status"]): string | undefined {
 }
 
 function accountJson(world: World, a: AccountState) {
-  const fields = world.accountStatusFields ?? "both";
+  const fields = a.statusFields ?? "both";
   return {
     Id: a.id,
     Arn: orgArn(world, `account/${world.organizationId}/${a.id}`),

@@ -75,6 +75,8 @@ export interface AccountState {
   name: string;
   email: string;
   status: AccountStatus;
+  /** Which status fields Organizations answers with for this account (default both). */
+  statusFields?: AccountStatusFields;
   /** Root id or OU id. */
   parentId: string;
   joinedTimestamp: string;
@@ -142,8 +144,6 @@ export interface World {
   organizationalUnits: Record<string, OrganizationalUnit>;
   /** IAM ListOrganizationsFeatures: e.g. RootCredentialsManagement, RootSessions. */
   organizationFeatures: string[];
-  /** Account status fields in Organizations answers (default both). */
-  accountStatusFields?: AccountStatusFields;
   /** The Security Hub aggregating (security-tooling) account: where findings are stored. */
   securityHubAccountId: string;
   /** Security Hub findings held by the aggregating account (key = that account's id). */

@@ -123,9 +123,9 @@ Sweep specifics:
 
 function renderSweepOutput(format: SweepOutput, result: SweepRunResult): string {
   if (format === "csv") {
-    return maskSecrets(renderInventoryCsv(result.inventory));
+    return maskSecrets(renderInventoryCsv(result.inventory, result.skipped));
   }
-  const { schemaVersion, accounts, summary } = result;
-  const text = renderSweep({ schemaVersion, accounts, summary }, format);
+  const { schemaVersion, accounts, skipped, summary } = result;
+  const text = renderSweep({ schemaVersion, accounts, skipped, summary }, format);
   return maskSecrets(text.endsWith("\n") ? text : `${text}\n`);
 }
