@@ -6,16 +6,17 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { READY_CHECKED_AT_TAG_KEY, READY_TAG_KEY } from "../../modules/constants";
 import { addOrganizationalUnit, cleanAccount, endpointEnv, exampleWorld, startLocalAws, type LocalAws } from "../endpoint";
 import { buildCli, spawnCli, type CliRun } from "../e2e/build-cli";
 import { xmlProblems } from "../gate/xml-wellformed";
 
-const IDS = { tooling: "222222222222", clean: "333333333333", suspended: "900000000501", closing: "900000000502", dormantClean: "900000000503" };
 const DORMANT_OU = "ou-ex01-dormant01";
-const common = ["--security-hub-account", IDS.tooling, "--home-region", "us-east-1", "--call-timeout", "3s", "--timeout", "10s"];
+const IDS = { tooling: "222222222222", suspended: "900000000501", closing: "900000000502", dormantClean: "900000000503" };
+// One OU holds a clean account and the two that are not ACTIVE: each sweep checks one account (fast).
+const common = ["--security-hub-account", IDS.tooling, "--home-region", "us-east-1", "--call-timeout", "3s", "--timeout", "10s", "--ou", DORMANT_OU];
 const earlierPromotion = { [READY_TAG_KEY]: "true", [READY_CHECKED_AT_TAG_KEY]: "2026-01-01T00:00:00.000Z" };
 
 let aws: LocalAws;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const world = exampleWorld();
   addOrganizationalUnit(world, DORMANT_OU, "Dormant");
   cleanAccount(world, IDS.suspended, { parentId: DORMANT_OU, status: "SUSPENDED", tags: earlierPromotion });
-  cleanAccount(world, IDS.closing, { status: "PENDING_CLOSURE" });
+  cleanAccount(world, IDS.closing, { parentId: DORMANT_OU, status: "PENDING_CLOSURE" });
   cleanAccount(world, IDS.dormantClean, { parentId: DORMANT_OU });
   aws = await startLocalAws({ world });
   work = mkdtempSync(join(tmpdir(), "guardrails-sweep-skipped-"));
@@ -36,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await aws.close();
   rmSync(work, { recursive: true, force: true });
+  rmSync(dirname(dirname(dirname(bin))), { recursive: true, force: true });
 });
 afterEach(() => aws.reset());
 
@@ -75,7 +77,7 @@ it("skipped accounts are in every output and in the index; --revoke removes thei
     expect.objectContaining({ accountId: IDS.suspended, accountStatus: "SUSPENDED", user: "", accessKeyId: "" }),
     expect.objectContaining({ accountId: IDS.closing, accountStatus: "PENDING_CLOSURE", user: "" }),
   ]);
-  expect(rows.some((r) => r["accountStatus"] === "ACTIVE" && r["accountId"] === IDS.clean)).toBe(true);
+  expect(rows.some((r) => r["accountStatus"] === "ACTIVE" && r["accountId"] === IDS.dormantClean)).toBe(true);
 
   const indexName = readdirSync(join(work, "evidence")).find((f) => f.startsWith("guardrails-evidence-index-")) as string;
   const index = JSON.parse(readFileSync(join(work, "evidence", indexName), "utf8")) as { skipped: SweepJson["skipped"]; errors: unknown[] };
@@ -86,13 +88,13 @@ it("skipped accounts are in every output and in the index; --revoke removes thei
 });
 
 it("a listing error is in summary.errors with its reason and in every other output, exit 3", async () => {
-  aws.faults.push({ service: "organizations", action: "ListAccounts", fault: "accessDenied" });
+  aws.faults.push({ service: "organizations", action: "ListAccountsForParent", fault: "accessDenied" });
   const [json, text, markdown, junit] = await Promise.all(["json", "text", "markdown", "junit"].map((o) => run(["sweep", ...common, "--output", o])));
   for (const r of [json, text, markdown, junit]) expect(r.code).toBe(3);
   const out = JSON.parse(json.stdout) as SweepJson;
   expect(out.accounts).toEqual([]);
   expect(out.summary.verdict).toBe("INCONCLUSIVE");
-  expect(out.summary.errors).toEqual([{ kind: "list-accounts", accountId: null, reason: expect.stringMatching(/could not list the organization's accounts: organizations:ListAccounts: access denied/) }]);
+  expect(out.summary.errors).toEqual([{ kind: "list-accounts", accountId: null, reason: expect.stringMatching(/could not list the organization's accounts: organizations:ListAccountsForParent: access denied/) }]);
   expect(text.stdout).toMatch(/ERROR list-accounts: could not list the organization's accounts/);
   expect(markdown.stdout).toMatch(/\*\*The sweep is incomplete:\*\*\n\n- list-accounts: could not list the organization's accounts/);
   expect(junit.stdout).toMatch(/<testcase classname="guardrails.organization" name="list-accounts">\s*<error type="INCONCLUSIVE" message="could not list/);
@@ -100,7 +102,7 @@ it("a listing error is in summary.errors with its reason and in every other outp
 
 it("--revoke that cannot remove a skipped account's tag: a revoke error, exit 3 although every checked account passes", async () => {
   aws.faults.push({ service: "organizations", action: "UntagResource", bodyIncludes: `"${IDS.suspended}"`, fault: "accessDenied" });
-  const [json, junit] = await Promise.all(["json", "junit"].map((o) => run(["sweep", ...common, "--ou", DORMANT_OU, "--revoke", "--output", o])));
+  const [json, junit] = await Promise.all(["json", "junit"].map((o) => run(["sweep", ...common, "--revoke", "--output", o])));
   expect(json.code).toBe(3);
   const out = JSON.parse(json.stdout) as SweepJson;
   expect(out.accounts.map((a) => a.accountId)).toEqual([IDS.dormantClean]);
