@@ -34,7 +34,6 @@ export interface BundleInput {
   gateVersion?: string;
 }
 
-
 /** An exceptions-register entry as it is recorded once it covered a violation (key id masked in the bundle). */
 export function appliedException(control: string, x: AccessKeyException): AppliedExceptionRecord {
   return {
