@@ -10,7 +10,9 @@ import { Deadline, sleep, type CallPolicy } from "./aws/call";
 import { AwsClientFactory, gateSessionName } from "./aws/clients";
 import { reevaluateRootKeyRules } from "./aws/config-rules";
 import { collectAccountEvidence, type AccountEvidence } from "./collect/account";
+import { readAccountStatus } from "./collect/account-status";
 import type { CollectContext } from "./collect/context";
+import { applyAccountStatus, decideAccountStatus, type AccountStatusDecision } from "./decide/account-status";
 import { decideIam3 } from "./decide/iam3";
 import { decideIam4 } from "./decide/iam4";
 import { writeEvidence } from "./evidence-io";
@@ -22,7 +24,7 @@ import { worstVerdict } from "./verdict";
 export interface CheckOutcome {
   verdict: AccountVerdict;
   evidence: AccountEvidence;
-  decisions: { iam4: ControlDecision; iam3: ReturnType<typeof decideIam3> };
+  decisions: { iam4: ControlDecision; iam3: ReturnType<typeof decideIam3>; accountStatus: AccountStatusDecision };
 }
 
 function policyFor(opts: CheckAccountOptions, budgetMs: number): CallPolicy {
@@ -66,6 +68,8 @@ export async function evaluateOnce(opts: CheckAccountOptions, aws: AwsClientFact
     securityHubAccountId: opts.securityHubAccountId,
     reportPoll: opts.reportPoll ?? DEFAULTS.reportPoll,
   };
+  // The Organizations status is read alongside the other sources (the sweep hands in its listing's).
+  const status = opts.knownAccountStatus !== undefined ? Promise.resolve(opts.knownAccountStatus) : readAccountStatus(ctx, opts.managementAccountId ?? null);
   const evidence = await collectAccountEvidence(ctx, {
     acceptNoRootCredentials: opts.acceptNoRootCredentials ?? false,
     managementAccountId: opts.managementAccountId ?? null,
@@ -79,11 +83,12 @@ export async function evaluateOnce(opts: CheckAccountOptions, aws: AwsClientFact
   });
   const iam4 = decideIam4(evidence.iam4);
   const iam3 = decideIam3(evidence.iam3);
-  const controls = [asResult(iam4, required), asResult(iam3, required)];
+  const accountStatus = decideAccountStatus(opts.accountId, await status);
+  const controls = applyAccountStatus([asResult(iam4, required), asResult(iam3, required)], accountStatus);
   const verdict = worstVerdict(controls.filter((c) => c.required).map((c) => c.verdict));
   return {
     evidence,
-    decisions: { iam4, iam3 },
+    decisions: { iam4, iam3, accountStatus },
     verdict: {
       schemaVersion: 1,
       accountId: opts.accountId,
@@ -95,6 +100,11 @@ export async function evaluateOnce(opts: CheckAccountOptions, aws: AwsClientFact
       evidence: null,
     },
   };
+}
+
+/** Waiting cannot make the account ACTIVE: suspended, closing, closed, or not in the organization. */
+function statusWaitCannotFix(o: CheckOutcome): boolean {
+  return o.decisions.accountStatus.final;
 }
 
 /** A FAIL that waiting cannot change: root keys counted live (A > 0), or a required IAM.3 FAIL (live data decides IAM.3). */
@@ -121,7 +131,7 @@ export async function runCheck(opts: CheckAccountOptions, aws: AwsClientFactory)
   const budget = (): number => Math.max(1, Math.min(timeoutMs, waitUntil - Date.now()));
   let outcome = await evaluateOnce(opts, aws, budget());
   progress(`attempt 1: ${outcome.verdict.verdict}`);
-  if (outcome.verdict.verdict === "PASS" || failBackedByLiveData(outcome)) return outcome;
+  if (outcome.verdict.verdict === "PASS" || failBackedByLiveData(outcome) || statusWaitCannotFix(outcome)) return outcome;
   try {
     const rules = await reevaluateRootKeyRules(aws, policyFor(opts, budget()), opts.accountId);
     progress(rules.length > 0 ? `started Config evaluation of ${rules.join(", ")}` : "no IAM_ROOT_ACCESS_KEY_CHECK Config rule found in the account");
@@ -136,7 +146,7 @@ export async function runCheck(opts: CheckAccountOptions, aws: AwsClientFactory)
     await sleep(delay);
     outcome = await evaluateOnce(opts, aws, budget());
     progress(`attempt ${attempt}: ${outcome.verdict.verdict}`);
-    if (outcome.verdict.verdict === "PASS" || failBackedByLiveData(outcome)) break;
+    if (outcome.verdict.verdict === "PASS" || failBackedByLiveData(outcome) || statusWaitCannotFix(outcome)) break;
   }
   return outcome;
 }

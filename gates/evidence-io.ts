@@ -2,11 +2,12 @@
  * Glue between a check and gate-core's evidence bundle: what goes in (verdict, IAM.4 raw reads,
  * IAM.3 findings, exceptions applied, effective settings) and where it is written.
  */
+import { rm } from "node:fs/promises";
 import { CONTROL_IAM3 } from "../modules/constants";
 import type { CheckOutcome } from "./check";
 import { buildBundle, writeBundle, type AppliedExceptionRecord, type EvidenceBundle } from "./evidence/bundle";
 import type { CheckAccountOptions } from "./options";
-import type { AccountVerdict } from "./types";
+import type { AccountVerdict, EvidenceRef } from "./types";
 
 /** The settings that shaped the verdict (no callbacks, no exceptions' content): their digest goes in the bundle. */
 function effectiveSettings(opts: CheckAccountOptions): Record<string, unknown> {
@@ -45,9 +46,15 @@ export function bundleFor(opts: CheckAccountOptions, outcome: CheckOutcome, verd
 }
 
 /** Writes the bundle when an evidence directory is configured; returns the verdict with `evidence` set. */
-export async function writeEvidence(opts: CheckAccountOptions, outcome: CheckOutcome, verdict: AccountVerdict): Promise<AccountVerdict> {
+export async function writeEvidence(opts: CheckAccountOptions, outcome: CheckOutcome, verdict: AccountVerdict, suffix = ""): Promise<AccountVerdict> {
   if (opts.evidenceDir === undefined) return verdict;
   const bundle = bundleFor(opts, outcome, verdict);
-  const written = await writeBundle(opts.evidenceDir, bundle);
+  const written = await writeBundle(opts.evidenceDir, bundle, suffix);
   return { ...verdict, evidence: { path: written.jsonPath, sha256: written.sha256 } };
+}
+
+/** Deletes a bundle (JSON and Markdown) that no longer tells what happened. */
+export async function deleteEvidence(ref: EvidenceRef): Promise<void> {
+  await rm(ref.path, { force: true });
+  await rm(ref.path.replace(/\.json$/, ".md"), { force: true });
 }

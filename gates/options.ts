@@ -5,7 +5,7 @@
 import { CONTROL_IAM4, DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, GATE_CONTROLS, GATE_READ_ONLY_ROLE_NAME, READY_TAG_KEY, type ControlId } from "../modules/constants";
 import type { CallRateLimiter, RetryPolicy } from "./aws/call";
 import { DEFAULT_RETRY } from "./aws/call";
-import type { AccessKeyException } from "./types";
+import type { AccessKeyException, AccountStatusEvidence, Read } from "./types";
 
 export interface CheckAccountOptions {
   accountId: string;
@@ -54,6 +54,8 @@ export interface CheckAccountOptions {
   limiter?: CallRateLimiter;
   /** Sweep: Ctrl-C cancels the calls in flight. */
   signal?: AbortSignal;
+  /** Sweep: the account's Organizations status from the listing; without it the check calls DescribeAccount. */
+  knownAccountStatus?: Read<AccountStatusEvidence>;
 }
 
 export interface PromoteAccountOptions extends CheckAccountOptions {

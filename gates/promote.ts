@@ -1,16 +1,34 @@
 /**
- * promoteAccount: check; on PASS tag the account production-ready (plus when and on what evidence)
- * and optionally move it into the production OU; on anything else make sure it does NOT carry the
- * ready tag. A failed write on PASS keeps the verdict but the account is not marked: exit 3.
+ * promoteAccount (DESIGN.md section 4, "The ready tag never lies"): check; on PASS move the account
+ * (when asked) and tag it production-ready; on anything else make sure it does not carry the ready tag.
+ *
+ * On PASS each step runs only after the previous one succeeded:
+ *   1. ListTagsForResource, only when no bundle will be stored: is an older evidence-digest tag there?
+ *   2. --move-to-ou: ListParents (the parent to return to on failure), then MoveAccount.
+ *   3. The evidence bundle, recording the marking about to be made (so the digest tag can name it).
+ *   4. UntagResource of the older evidence-digest tag found in 1 (no tag may name a bundle not stored).
+ *   5. TagResource of the ready tag set, LAST. It is one call, and Organizations applies all of its
+ *      tags or none ("If any one of the tags is not valid ..., then the entire request fails":
+ *      https://docs.aws.amazon.com/organizations/latest/APIReference/API_TagResource.html).
+ * If any step fails the promotion is rolled back (see rollBack) and the exit code is 3.
+ *
+ * Evidence. The bundle is written in step 3, before the tags, so the digest tag names a stored
+ * bundle; it records the marking as intended. On success that is what happened. On a failure after
+ * step 3 the bundle is replaced by one recording what really happened (marking failed, rollback
+ * outcome), unless a digest tag naming it may still be on the account (TagResource was sent and the
+ * ready set could not be removed afterwards): then it is kept, because a tag names it, and the final
+ * bundle is written beside it ("-not-promoted") saying so. Either way the output names the final
+ * bundle, which agrees with the output, and no tag names a bundle that is not stored.
  */
 import { READY_CHECKED_AT_TAG_KEY, READY_EVIDENCE_TAG_KEY, READY_TAG_VALUE } from "../modules/constants";
 import { Deadline, type CallPolicy } from "./aws/call";
 import type { AwsClientFactory } from "./aws/clients";
-import { listAccountTags, moveAccountTo, tagAccount, untagAccount } from "./aws/organizations";
+import { listAccountTags, moveAccount, parentOf, tagAccount, untagAccount } from "./aws/organizations";
 import { clientFactoryFor, runCheck, type CheckOutcome } from "./check";
-import { bundleFor, writeEvidence } from "./evidence-io";
+import { deleteEvidence, writeEvidence } from "./evidence-io";
 import { DEFAULTS, validateCheckOptions, type PromoteAccountOptions } from "./options";
-import type { AccountVerdict, Marked } from "./types";
+import { removeReadyTagSet, untagCommand } from "./ready-tag";
+import type { AccountVerdict, EvidenceRef } from "./types";
 
 export interface PromoteResult {
   verdict: AccountVerdict;
@@ -18,48 +36,162 @@ export interface PromoteResult {
   markingFailed: boolean;
 }
 
+/** Suffix of the final bundle when the intended one must stay (a digest tag may name it). */
+export const NOT_PROMOTED_BUNDLE_SUFFIX = "-not-promoted";
+
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Adds a reason to the IAM.4 control (always listed first): what went wrong and what to do. */
-function withReason(v: AccountVerdict, reason: string): AccountVerdict {
-  return { ...v, controls: v.controls.map((c, i) => (i === 0 ? { ...c, reasons: [...c.reasons, reason] } : c)) };
+/** Adds reasons to every required control (IAM.4 always is): they decide the verdict, so they carry why. */
+function withReasons(v: AccountVerdict, reasons: readonly string[]): AccountVerdict {
+  if (reasons.length === 0) return v;
+  return { ...v, controls: v.controls.map((c) => (c.required ? { ...c, reasons: [...c.reasons, ...reasons] } : c)) };
 }
 
-async function markPass(opts: PromoteAccountOptions, aws: AwsClientFactory, policy: CallPolicy, outcome: CheckOutcome, tagKey: string): Promise<PromoteResult> {
+/** A promotion step that failed: which step, and the error as the step saw it. */
+class StepFailed extends Error {
+  constructor(readonly step: string, cause: unknown) {
+    super(`${step} failed: ${errorText(cause)}`);
+  }
+}
+
+async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw new StepFailed(name, err);
+  }
+}
+
+interface PromotionContext {
+  opts: PromoteAccountOptions;
+  aws: AwsClientFactory;
+  outcome: CheckOutcome;
+  tagKey: string;
+  /** Organizations calls get deadlines of their own: the check may have used up the account's. */
+  policy: () => CallPolicy;
+}
+
+/** What the PASS steps did before one failed: what the rollback has to undo. */
+interface Progress {
+  /** The parent before the move; set once ListParents answered and a move was needed. */
+  previousParent: string | null;
+  moveSent: boolean;
+  /** The bundle recording the intended marking, once stored. */
+  intendedBundle: EvidenceRef | null;
+  tagSent: boolean;
+}
+
+async function markPass(ctx: PromotionContext): Promise<PromoteResult> {
+  const { opts, aws, outcome, tagKey } = ctx;
+  const accountId = opts.accountId;
+  const progress: Progress = { previousParent: null, moveSent: false, intendedBundle: null, tagSent: false };
   const intended: AccountVerdict = { ...outcome.verdict, marked: { tag: tagKey, value: READY_TAG_VALUE, changed: true } };
-  const tags: Record<string, string> = { [tagKey]: READY_TAG_VALUE, [READY_CHECKED_AT_TAG_KEY]: intended.checkedAt };
-  // The evidence tag names the digest of the bundle that records this very marking.
-  if (opts.evidenceDir !== undefined) tags[READY_EVIDENCE_TAG_KEY] = bundleFor(opts, outcome, intended).sha256;
+  const policy = ctx.policy();
   try {
-    await tagAccount(aws, policy, opts.accountId, tags);
-    if (opts.moveToOuId !== undefined) await moveAccountTo(aws, policy, opts.accountId, opts.moveToOuId);
-    return { verdict: await writeEvidence(opts, outcome, intended), markingFailed: false };
+    let staleDigestTag = false;
+    if (opts.evidenceDir === undefined) {
+      const tags = await step("reading the account's tags (organizations:ListTagsForResource)", () => listAccountTags(aws, policy, accountId));
+      staleDigestTag = tags.has(READY_EVIDENCE_TAG_KEY);
+    }
+    const target = opts.moveToOuId;
+    if (target !== undefined) {
+      const parent = await step("finding the account's parent (organizations:ListParents)", () => parentOf(aws, policy, accountId));
+      if (parent !== target) {
+        progress.previousParent = parent;
+        progress.moveSent = true;
+        await step(`moving the account from ${parent} into ${target} (organizations:MoveAccount)`, () => moveAccount(aws, policy, accountId, parent, target));
+      }
+    }
+    let stored: AccountVerdict = intended;
+    if (opts.evidenceDir !== undefined) {
+      stored = await step(`writing the evidence bundle to ${opts.evidenceDir}`, () => writeEvidence(opts, outcome, intended));
+      progress.intendedBundle = stored.evidence;
+    }
+    if (staleDigestTag) {
+      await step(`removing the older ${READY_EVIDENCE_TAG_KEY} tag (organizations:UntagResource)`, () => untagAccount(aws, policy, accountId, [READY_EVIDENCE_TAG_KEY]));
+    }
+    const tags: Record<string, string> = { [tagKey]: READY_TAG_VALUE, [READY_CHECKED_AT_TAG_KEY]: intended.checkedAt };
+    if (progress.intendedBundle !== null) tags[READY_EVIDENCE_TAG_KEY] = progress.intendedBundle.sha256;
+    progress.tagSent = true;
+    await step(`tagging the account ${tagKey}=${READY_TAG_VALUE} (organizations:TagResource)`, () => tagAccount(aws, policy, accountId, tags));
+    return { verdict: stored, markingFailed: false };
   } catch (err) {
-    const failed = withReason(
-      { ...outcome.verdict, marked: { tag: tagKey, value: READY_TAG_VALUE, changed: false } },
-      `Marking the account production-ready failed (${errorText(err)}); it is NOT promoted. Check the gate's organizations:TagResource / MoveAccount permissions and rerun promote.`,
-    );
-    return { verdict: await writeEvidence(opts, outcome, failed), markingFailed: true };
+    return rollBack(ctx, progress, err);
   }
 }
 
-async function unmark(opts: PromoteAccountOptions, aws: AwsClientFactory, policy: CallPolicy, outcome: CheckOutcome, tagKey: string): Promise<PromoteResult> {
-  const marked: Marked = { tag: tagKey, value: "", changed: false };
-  let verdict: AccountVerdict = outcome.verdict;
-  let markingFailed = false;
+/** Moves the account back where it was; returns the sentence for the reasons. Never throws. */
+async function moveBack(ctx: PromotionContext, previousParent: string, target: string): Promise<string> {
+  const { aws, opts } = ctx;
+  const policy = ctx.policy();
+  let current: string | null = null;
   try {
-    const tags = await listAccountTags(aws, policy, opts.accountId);
-    const stale = [tagKey, READY_CHECKED_AT_TAG_KEY, READY_EVIDENCE_TAG_KEY].filter((k) => tags.has(k));
-    if (stale.length > 0) {
-      await untagAccount(aws, policy, opts.accountId, stale);
-      marked.changed = true;
-      verdict = withReason(verdict, `Removed the ${tagKey} tag left by an earlier promotion: the account is not production-ready now.`);
-    }
+    // MoveAccount may have failed before or after it took effect (a timeout): ask where the account is.
+    current = await parentOf(aws, policy, opts.accountId);
+    if (current === previousParent) return `The account is in ${previousParent}, where it was before.`;
+    await moveAccount(aws, policy, opts.accountId, current, previousParent);
+    return `The account was moved back from ${current} to ${previousParent}.`;
   } catch (err) {
-    markingFailed = true;
-    verdict = withReason(verdict, `Could not make sure the account does not carry ${tagKey} (${errorText(err)}); remove the tag by hand.`);
+    const from = current ?? target;
+    return `The account could NOT be moved back to ${previousParent} (${errorText(err)}); it may still be in ${from}: move it by hand with aws organizations move-account --account-id ${opts.accountId} --source-parent-id ${from} --destination-parent-id ${previousParent}.`;
   }
-  return { verdict: await writeEvidence(opts, outcome, { ...verdict, marked }), markingFailed };
+}
+
+/**
+ * Undoes a failed promotion, best effort: removes whatever of the ready tag set the account carries
+ * (first: the tag is what pipelines trust), moves the account back to its previous parent, then stores
+ * the final bundle. The reasons say what failed and whether each undo step worked.
+ */
+async function rollBack(ctx: PromotionContext, progress: Progress, err: unknown): Promise<PromoteResult> {
+  const { opts, aws, outcome, tagKey } = ctx;
+  const cause = err instanceof StepFailed ? err.message : `promotion failed: ${errorText(err)}`;
+  const reasons = [`Promotion of ${opts.accountId} stopped: ${cause}; it is NOT promoted.`];
+  const removal = await removeReadyTagSet(aws, ctx.policy(), opts.accountId, tagKey);
+  if (removal.error !== null) reasons.push(`The ready tag set could not be removed (${removal.error}); remove it by hand: ${untagCommand(opts.accountId, tagKey)}.`);
+  else if (removal.note !== null) reasons.push(removal.note);
+  else if (removal.marked.changed) reasons.push(`The ${tagKey} tag is removed: the account does not carry it.`);
+  if (progress.moveSent && progress.previousParent !== null && opts.moveToOuId !== undefined) {
+    reasons.push(await moveBack(ctx, progress.previousParent, opts.moveToOuId));
+  }
+  // DESIGN section 4: a PASS whose marking failed reports `changed: false` (it was not promoted); the value says what the account carries now.
+  const final = withReasons({ ...outcome.verdict, marked: { ...removal.marked, changed: false } }, reasons);
+  if (opts.evidenceDir === undefined) return { verdict: final, markingFailed: true };
+
+  const intendedBundle = progress.intendedBundle;
+  // A digest tag naming the intended bundle may remain only if TagResource was sent and the set could not be removed.
+  const keepIntended = intendedBundle !== null && progress.tagSent && removal.error !== null;
+  const finalVerdict = keepIntended
+    ? withReasons(final, [`The evidence bundle ${intendedBundle.path} records the promotion as intended; it is kept because a ${READY_EVIDENCE_TAG_KEY} tag may name it. This bundle records what happened.`])
+    : final;
+  try {
+    return { verdict: await writeEvidence(opts, outcome, finalVerdict, keepIntended ? NOT_PROMOTED_BUNDLE_SUFFIX : ""), markingFailed: true };
+  } catch (writeErr) {
+    // The intended bundle would tell a promotion that did not happen: remove it (no tag names it).
+    let stale = "";
+    if (intendedBundle !== null && !keepIntended) {
+      stale = await deleteEvidence(intendedBundle).then(
+        () => ` The bundle recording the intended promotion was deleted.`,
+        (e: unknown) => ` The bundle ${intendedBundle.path} records the intended promotion, which did not happen, and could not be deleted (${errorText(e)}): disregard it.`,
+      );
+    }
+    return { verdict: withReasons(finalVerdict, [`The evidence bundle could not be written to ${opts.evidenceDir} (${errorText(writeErr)}).${stale}`]), markingFailed: true };
+  }
+}
+
+/** Not PASS: the account must not carry the ready tag set (an earlier promotion's is removed). */
+async function unmark(ctx: PromotionContext): Promise<PromoteResult> {
+  const { opts, aws, outcome, tagKey } = ctx;
+  const removal = await removeReadyTagSet(aws, ctx.policy(), opts.accountId, tagKey);
+  const reasons: string[] = [];
+  if (removal.error !== null) reasons.push(`Could not make sure the account does not carry ${tagKey} (${removal.error}); remove the tags by hand: ${untagCommand(opts.accountId, tagKey)}.`);
+  else if (removal.note !== null) reasons.push(removal.note);
+  else if (removal.marked.changed) reasons.push(`Removed the ${tagKey} tag left by an earlier promotion: the account is not production-ready now.`);
+  const verdict = withReasons({ ...outcome.verdict, marked: removal.marked }, reasons);
+  try {
+    return { verdict: await writeEvidence(opts, outcome, verdict), markingFailed: removal.error !== null };
+  } catch (err) {
+    return { verdict: withReasons(verdict, [`The evidence bundle could not be written to ${opts.evidenceDir ?? ""} (${errorText(err)}).`]), markingFailed: true };
+  }
 }
 
 /** Check, then mark (PASS) or unmark (anything else). Throws GateUsageError for bad options. */
@@ -68,14 +200,18 @@ export async function promoteAccount(opts: PromoteAccountOptions): Promise<Promo
   const aws = clientFactoryFor(opts);
   try {
     const outcome = await runCheck(opts, aws);
-    const tagKey = opts.tagKey ?? DEFAULTS.tagKey;
-    // Organizations writes get a deadline of their own: the check may have used up the account's.
-    const policy: CallPolicy = {
-      deadline: new Deadline(opts.timeoutMs ?? DEFAULTS.timeoutMs),
-      callTimeoutMs: opts.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
-      retry: { ...DEFAULTS.retry, ...opts.retry },
+    const ctx: PromotionContext = {
+      opts,
+      aws,
+      outcome,
+      tagKey: opts.tagKey ?? DEFAULTS.tagKey,
+      policy: () => ({
+        deadline: new Deadline(opts.timeoutMs ?? DEFAULTS.timeoutMs),
+        callTimeoutMs: opts.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
+        retry: { ...DEFAULTS.retry, ...opts.retry },
+      }),
     };
-    return outcome.verdict.verdict === "PASS" ? await markPass(opts, aws, policy, outcome, tagKey) : await unmark(opts, aws, policy, outcome, tagKey);
+    return outcome.verdict.verdict === "PASS" ? await markPass(ctx) : await unmark(ctx);
   } finally {
     aws.destroy();
   }

@@ -1,19 +1,27 @@
 /** Sweep aggregation (DESIGN.md section 4): sweep's verdict is that of its worst account. */
-import type { AccountVerdict, ControlResult, EvidenceRef, Marked, SweepResult } from "./types";
+import type { AccountVerdict, ControlResult, EvidenceRef, Marked, SkippedAccountResult, SweepError, SweepResult } from "./types";
 import { worstVerdict } from "./verdict";
 
-export function summarizeSweep(accounts: readonly AccountVerdict[]): SweepResult {
+export function summarizeSweep(
+  accounts: readonly AccountVerdict[],
+  skipped: readonly SkippedAccountResult[] = [],
+  errors: readonly SweepError[] = [],
+): SweepResult {
   const count = (v: AccountVerdict["verdict"]) => accounts.filter((a) => a.verdict === v).length;
+  // An empty sweep proves nothing (worstVerdict([]) is INCONCLUSIVE), nor does one that could not do what it was asked.
+  const verdicts = [...accounts.map((a) => a.verdict), ...(errors.length > 0 ? (["INCONCLUSIVE"] as const) : [])];
   return {
     schemaVersion: 1,
     accounts: [...accounts],
+    skipped: [...skipped],
     summary: {
       accounts: accounts.length,
       pass: count("PASS"),
       fail: count("FAIL"),
       inconclusive: count("INCONCLUSIVE"),
-      // An empty sweep proves nothing: worstVerdict([]) is INCONCLUSIVE.
-      verdict: worstVerdict(accounts.map((a) => a.verdict)),
+      skipped: skipped.length,
+      verdict: worstVerdict(verdicts),
+      errors: [...errors],
     },
   };
 }

@@ -50,6 +50,16 @@ export interface AccountSummaryEvidence {
   accountAccessKeysPresent: number | null;
 }
 
+/**
+ * The account's lifecycle status in AWS Organizations, as answered by DescribeAccount (or by the
+ * sweep's ListAccounts / ListAccountsForParent page): both fields raw, decided by the pure
+ * decideAccountStatus. `State` replaced the deprecated `Status` in 2025; either may be absent.
+ */
+export interface AccountStatusEvidence {
+  state: string | null;
+  status: string | null;
+}
+
 /** Source B, raw: iam:GetCredentialReport. Parsed by the pure parser, not by the I/O layer. */
 export interface RawCredentialReport {
   /** The CSV as text (UTF-8 decoded from the API's bytes). */
@@ -154,11 +164,18 @@ export interface ControlResult {
   sources: SourceRecord[];
 }
 
+/**
+ * The ready tag after promote / sweep --revoke. `value`: "true" the account carries it, "" it does not,
+ * "unknown" the gate could not tell. `changed`: this run tagged the account (PASS) or removed the tag.
+ */
 export interface Marked {
   tag: string;
   value: string;
   changed: boolean;
 }
+
+/** marked.value when the gate cannot tell whether the account still carries the ready tag. */
+export const READY_TAG_UNKNOWN_VALUE = "unknown";
 
 export interface EvidenceRef {
   path: string;
@@ -177,16 +194,40 @@ export interface AccountVerdict {
   evidence: EvidenceRef | null;
 }
 
+/** An account in the sweep's scope that was not checked because it is not ACTIVE (suspended, closing, ...). */
+export interface SkippedAccountResult {
+  accountId: string;
+  /** Its Organizations status (State, else the deprecated Status), as the listing answered it. */
+  status: string;
+  /** --revoke: the ready tag after removal (null without --revoke). */
+  marked: Marked | null;
+  /** Empty unless something about it needs saying (e.g. --revoke could not remove the tag). */
+  reasons: string[];
+}
+
+/** Something the sweep was asked to do and could not: listing the accounts, revoking a tag, storing evidence. */
+export interface SweepError {
+  kind: "list-accounts" | "revoke" | "evidence";
+  /** The account concerned, or null for the organization as a whole. */
+  accountId: string | null;
+  reason: string;
+}
+
 export interface SweepSummary {
   accounts: number;
   pass: number;
   fail: number;
   inconclusive: number;
+  /** Accounts in scope not checked because they are not ACTIVE (listed in `skipped`). */
+  skipped: number;
+  /** The worst account's verdict; INCONCLUSIVE when there is none or an error left the sweep incomplete. */
   verdict: Verdict;
+  errors: SweepError[];
 }
 export interface SweepResult {
   schemaVersion: 1;
   accounts: AccountVerdict[];
+  skipped: SkippedAccountResult[];
   summary: SweepSummary;
 }
 

@@ -43,17 +43,29 @@ export async function untagAccount(aws: AwsClientFactory, policy: CallPolicy, ac
   );
 }
 
-/** Moves the account into `targetOuId`; returns false when it is already there (idempotent re-run). */
-export async function moveAccountTo(aws: AwsClientFactory, policy: CallPolicy, accountId: string, targetOuId: string): Promise<boolean> {
+/**
+ * The account's parent (root or OU). An account has exactly one parent
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html: "In the current
+ * release, a child can have only a single parent").
+ */
+export async function parentOf(aws: AwsClientFactory, policy: CallPolicy, accountId: string): Promise<string> {
   const org = aws.organizations();
   const parents = await callAws("organizations:ListParents", policy, (abortSignal) =>
     org.send(new ListParentsCommand({ ChildId: accountId }), { abortSignal }),
   );
-  const source = parents.Parents?.[0]?.Id;
-  if (source === undefined) throw new AwsCallError("malformed", "NoParent", `organizations:ListParents: no parent for ${accountId}`);
-  if (source === targetOuId) return false;
+  const parent = parents.Parents?.[0]?.Id;
+  if (parent === undefined) throw new AwsCallError("malformed", "NoParent", `organizations:ListParents: no parent for ${accountId}`);
+  return parent;
+}
+
+/**
+ * MoveAccount names both ends and fails when the source is not the current parent
+ * (SourceParentNotFoundException) or the account is already in the destination
+ * (DuplicateAccountException): https://docs.aws.amazon.com/organizations/latest/APIReference/API_MoveAccount.html
+ */
+export async function moveAccount(aws: AwsClientFactory, policy: CallPolicy, accountId: string, sourceParentId: string, destinationParentId: string): Promise<void> {
+  const org = aws.organizations();
   await callAws("organizations:MoveAccount", policy, (abortSignal) =>
-    org.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: source, DestinationParentId: targetOuId }), { abortSignal }),
+    org.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: sourceParentId, DestinationParentId: destinationParentId }), { abortSignal }),
   );
-  return true;
 }

@@ -15,6 +15,7 @@ import { UsageError, type CliIo } from "./io";
 import { printError } from "./output";
 import { GATE_HELP_FOOTER } from "./help";
 import { maskSecrets } from "../mask";
+import { gateVersion } from "../version";
 
 
 export type CommandRegistrar = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
@@ -28,6 +29,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => io.stdout(maskSecrets(s)), writeErr: (s) => io.stderr(maskSecrets(s)) })
     .addHelpText("after", GATE_HELP_FOOTER)
+    // The same version every evidence bundle records as gate.version.
+    .version(gateVersion(), "-V, --version", "print the gate version (the one evidence bundles record)")
     .exitOverride();
   for (const register of COMMANDS) register(program, io, setExit);
   // Every subcommand: unknown options and surplus arguments are usage errors, handled by runCli.

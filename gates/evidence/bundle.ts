@@ -3,11 +3,11 @@
  * check. The JSON is RFC 8785 canonical; its `sha256` is the digest of the canonical form of the
  * bundle without that field, so `verify` can recompute it from the file alone.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { parseCredentialReport } from "../credential-report";
 import { maskAccessKeyId } from "../mask";
+import { GATE_NAME, gateVersion } from "../version";
 import type { AccessKeyException, AccountVerdict, FindingSummary, Iam4Evidence } from "../types";
 import { canonicalJson, configDigest, digestWithoutField, maskDeep } from "./digest";
 import { renderBundleMarkdown } from "./markdown";
@@ -18,6 +18,7 @@ export { configDigest } from "./digest";
 export { renderBundleMarkdown } from "./markdown";
 export { buildIndex, writeIndex } from "./index-file";
 export { verifyBundleFile, type VerifyResult } from "./verify";
+export { gateVersion } from "../version";
 
 export interface BundleInput {
   verdict: AccountVerdict;
@@ -33,8 +34,6 @@ export interface BundleInput {
   gateVersion?: string;
 }
 
-const GATE_NAME = "cis-guardrails";
-
 /** An exceptions-register entry as it is recorded once it covered a violation (key id masked in the bundle). */
 export function appliedException(control: string, x: AccessKeyException): AppliedExceptionRecord {
   return {
@@ -48,20 +47,6 @@ export function appliedException(control: string, x: AccessKeyException): Applie
     approvedAt: x.approvedAt,
     expires: x.expires,
   };
-}
-
-/** The gate's version from the nearest package.json named cis-guardrails (works from src and dist). */
-export function gateVersion(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, "package.json");
-    if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, "utf8")) as { name?: unknown; version?: unknown };
-      if (pkg.name === GATE_NAME && typeof pkg.version === "string") return pkg.version;
-    }
-    dir = dirname(dir);
-  }
-  return "unknown";
 }
 
 function findingRecord(f: FindingSummary): BundleFinding {
@@ -144,16 +129,18 @@ export function safeFileComponent(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, "-");
 }
 
-export function bundleFileStem(bundle: Pick<EvidenceBundle, "accountId" | "checkedAt">): string {
-  return `guardrails-evidence-${safeFileComponent(bundle.accountId)}-${safeFileComponent(bundle.checkedAt)}`;
+/** `suffix` tells apart two bundles of one check (promote keeps the one a tag may name). */
+export function bundleFileStem(bundle: Pick<EvidenceBundle, "accountId" | "checkedAt">, suffix = ""): string {
+  return `guardrails-evidence-${safeFileComponent(bundle.accountId)}-${safeFileComponent(bundle.checkedAt)}${safeFileComponent(suffix)}`;
 }
 
-export async function writeBundle(dir: string, bundle: EvidenceBundle): Promise<{ jsonPath: string; markdownPath: string; sha256: string }> {
+export async function writeBundle(dir: string, bundle: EvidenceBundle, suffix = ""): Promise<{ jsonPath: string; markdownPath: string; sha256: string }> {
   await mkdir(dir, { recursive: true });
-  const stem = bundleFileStem(bundle);
+  const stem = bundleFileStem(bundle, suffix);
   const jsonPath = join(dir, `${stem}.json`);
   const markdownPath = join(dir, `${stem}.md`);
-  await writeFile(jsonPath, canonicalBundle(bundle) + "\n", "utf8");
+  // The JSON (the proof) last: a write that fails half way never leaves a JSON without its companion.
   await writeFile(markdownPath, renderBundleMarkdown(bundle), "utf8");
+  await writeFile(jsonPath, canonicalBundle(bundle) + "\n", "utf8");
   return { jsonPath, markdownPath, sha256: bundle.sha256 };
 }

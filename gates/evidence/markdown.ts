@@ -1,37 +1,36 @@
 /** Human-readable companion of a bundle: what an auditor reads first. The JSON is the proof. */
+import { mdCell as cell, mdCode, mdText } from "../render/markdown-escape";
+import { markingSentence } from "../render/marking";
 import type { EvidenceBundle } from "./schema";
-
-const cell = (text: string | number | boolean | null): string =>
-  text === null ? "—" : String(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 
 export function renderBundleMarkdown(b: EvidenceBundle): string {
   const lines = [
-    `# Guardrails evidence: account ${b.accountId}`,
+    `# Guardrails evidence: account ${mdText(b.accountId)}`,
     "",
     `- Verdict: **${b.verdict}** (${b.productionReady ? "production-ready" : "not production-ready"})`,
-    `- Checked at: ${b.checkedAt}`,
-    `- Gate: ${b.gate.name} ${b.gate.version}; config sha256: \`${b.configDigest ?? "none"}\``,
-    `- Bundle sha256 (canonical JSON without this field): \`${b.sha256}\``,
+    `- Checked at: ${mdText(b.checkedAt)}`,
+    `- Gate: ${mdText(b.gate.name)} ${mdText(b.gate.version)}; config sha256: ${mdCode(b.configDigest ?? "none")}`,
+    `- Bundle sha256 (canonical JSON without this field): ${mdCode(b.sha256)}`,
     "",
     "## Controls",
     "",
     "| Control | Required | Verdict | Reasons |",
     "|---|---|---|---|",
-    ...b.controls.map((c) => `| ${c.id} | ${c.required ? "yes" : "no"} | ${c.verdict} | ${cell(c.reasons.join("\n"))} |`),
+    ...b.controls.map((c) => `| ${cell(c.id)} | ${c.required ? "yes" : "no"} | ${c.verdict} | ${cell(c.reasons.join("\n"))} |`),
     "",
     "## Sources",
     "",
     "| Control | Source | Account | Region | API | Read at | Summary |",
     "|---|---|---|---|---|---|---|",
-    ...b.controls.flatMap((c) => c.sources.map((s) => `| ${c.id} | ${cell(s.name)} | ${cell(s.accountId)} | ${cell(s.region)} | ${cell(s.api)} | ${cell(s.observedAt)} | ${cell(s.summary)} |`)),
+    ...b.controls.flatMap((c) => c.sources.map((s) => `| ${cell(c.id)} | ${cell(s.name)} | ${cell(s.accountId)} | ${cell(s.region)} | ${cell(s.api)} | ${cell(s.observedAt)} | ${cell(s.summary)} |`)),
   ];
   if (b.accountSummary !== null) {
     const a = b.accountSummary;
-    lines.push("", "## GetAccountSummary", "", `AccountAccessKeysPresent: **${cell(a.accountAccessKeysPresent)}** (read: ${cell(a.read)}; ${a.accountId} ${a.region} ${a.api} at ${cell(a.observedAt)})`);
+    lines.push("", "## GetAccountSummary", "", `AccountAccessKeysPresent: **${cell(a.accountAccessKeysPresent)}** (read: ${cell(a.read)}; ${cell(a.accountId)} ${cell(a.region)} ${cell(a.api)} at ${cell(a.observedAt)})`);
   }
   if (b.rootRow !== null) {
     const r = b.rootRow;
-    lines.push("", "## Credential report root row", "", `Generated ${cell(r.reportGeneratedAt)}, read at ${r.observedAt} (${r.accountId} ${r.region} ${r.api}).${r.problem ? ` Problem: ${cell(r.problem)}` : ""}`);
+    lines.push("", "## Credential report root row", "", `Generated ${cell(r.reportGeneratedAt)}, read at ${cell(r.observedAt)} (${cell(r.accountId)} ${cell(r.region)} ${cell(r.api)}).${r.problem ? ` Problem: ${cell(r.problem)}` : ""}`);
     if (r.fields !== null) lines.push("", "| Column | Value |", "|---|---|", ...Object.entries(r.fields).map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`));
   }
   lines.push("", "## Security Hub findings", "");
@@ -44,8 +43,8 @@ export function renderBundleMarkdown(b: EvidenceBundle): string {
   if (b.exceptionsApplied.length === 0) lines.push("None.");
   else {
     lines.push("| Control | User | Key | Reason | Approver | Ticket | Approved | Expires |", "|---|---|---|---|---|---|---|---|");
-    lines.push(...b.exceptionsApplied.map((x) => `| ${x.control} | ${cell(x.user)} | ${cell(x.accessKeyId ?? "all keys")} | ${cell(x.reason)} | ${cell(x.approver)} | ${cell(x.ticket)} | ${cell(x.approvedAt)} | ${cell(x.expires)} |`));
+    lines.push(...b.exceptionsApplied.map((x) => `| ${cell(x.control)} | ${cell(x.user)} | ${cell(x.accessKeyId ?? "all keys")} | ${cell(x.reason)} | ${cell(x.approver)} | ${cell(x.ticket)} | ${cell(x.approvedAt)} | ${cell(x.expires)} |`));
   }
-  if (b.marked !== null) lines.push("", `Tag \`${b.marked.tag}=${b.marked.value}\`: ${b.marked.changed ? "changed" : "not changed"}.`);
+  if (b.marked !== null) lines.push("", `Promotion: ${mdText(markingSentence(b.marked))}.`);
   return lines.join("\n") + "\n";
 }

@@ -104,11 +104,33 @@ export const indexEntrySchema = z.strictObject({
   path: z.string(),
 });
 
+const markedSchema = z.strictObject({ tag: z.string(), value: z.string(), changed: z.boolean() });
+
+/** An account in scope that the sweep did not check because it is not ACTIVE (no bundle). */
+export const indexSkippedSchema = z.strictObject({
+  accountId: z.string().regex(/^\d{12}$/),
+  status: z.string(),
+  /** --revoke: the ready tag after removal; null without --revoke. */
+  marked: markedSchema.nullable(),
+  reasons: z.array(z.string()),
+});
+
+/** Something the sweep could not do (list the accounts, revoke a tag): the index is not the whole picture. */
+export const indexErrorSchema = z.strictObject({
+  kind: z.string(),
+  accountId: z.string().nullable(),
+  reason: z.string(),
+});
+
 export const indexSchema = z.strictObject({
   schemaVersion: z.literal(BUNDLE_SCHEMA_VERSION),
   kind: z.literal("index"),
   generatedAt: z.string(),
   entries: z.array(indexEntrySchema),
+  // Always written since the sweep reports skipped accounts and errors; optional so that indexes
+  // written before still verify (the digest covers them whenever they are present).
+  skipped: z.array(indexSkippedSchema).optional(),
+  errors: z.array(indexErrorSchema).optional(),
   sha256: sha256Hex,
 });
 
@@ -119,3 +141,5 @@ export type AppliedExceptionRecord = z.infer<typeof appliedExceptionSchema>;
 export type EvidenceBundle = z.infer<typeof bundleSchema>;
 export type EvidenceIndexEntry = z.infer<typeof indexEntrySchema>;
 export type EvidenceIndex = z.infer<typeof indexSchema>;
+export type EvidenceIndexSkipped = z.infer<typeof indexSkippedSchema>;
+export type EvidenceIndexError = z.infer<typeof indexErrorSchema>;

@@ -38,6 +38,6 @@ export function renderSweep(r: SweepResult, format: OutputFormat): string {
     case "markdown":
       return maskSecrets(sweepMarkdown(r));
     case "junit":
-      return maskSecrets(junitXml(r.accounts));
+      return maskSecrets(junitXml(r.accounts, { skipped: r.skipped, errors: r.summary.errors }));
   }
 }

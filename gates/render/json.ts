@@ -39,6 +39,21 @@ export function sweepJson(r: SweepResult) {
   return {
     schemaVersion: r.schemaVersion,
     accounts: r.accounts.map(accountJson),
-    summary: { accounts: s.accounts, pass: s.pass, fail: s.fail, inconclusive: s.inconclusive, verdict: s.verdict },
+    // Not ACTIVE: not checked, listed so that no output can be read as "every account proven".
+    skipped: r.skipped.map((a) => ({
+      accountId: a.accountId,
+      status: a.status,
+      marked: a.marked === null ? null : { tag: a.marked.tag, value: a.marked.value, changed: a.marked.changed },
+      reasons: [...a.reasons],
+    })),
+    summary: {
+      accounts: s.accounts,
+      pass: s.pass,
+      fail: s.fail,
+      inconclusive: s.inconclusive,
+      skipped: s.skipped,
+      verdict: s.verdict,
+      errors: s.errors.map((e) => ({ kind: e.kind, accountId: e.accountId, reason: e.reason })),
+    },
   };
 }

@@ -4,8 +4,11 @@
  * complete: CI tools show "errored", distinct from "failed"). A control that is not required
  * and not PASS is <skipped>, because it does not block the account. An account without any
  * evaluated control gets one "account" testcase carrying its verdict, so it is never green.
+ * Sweep: a skipped (not ACTIVE) account is a `<skipped/>` case of its own, and what the sweep could
+ * not do (listing, revoking, evidence) is an `<error>` case of an "organization" suite.
  */
-import type { AccountVerdict, Verdict } from "../types";
+import type { AccountVerdict, SkippedAccountResult, SweepError, Verdict } from "../types";
+import { markingSentence } from "./marking";
 
 /** XML 1.0 forbids most control characters even when escaped: drop them. */
 export function xmlEscape(text: string): string {
@@ -51,7 +54,15 @@ function testcase(accountId: string, c: Case): string {
   return [open, inner, out, "    </testcase>"].filter((l) => l !== "").join("\n");
 }
 
-function suite(v: AccountVerdict): { xml: string; tests: number; failures: number; errors: number; skipped: number } {
+interface Suite {
+  xml: string;
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function suite(v: AccountVerdict): Suite {
   const all = cases(v);
   const failures = all.filter((c) => c.required && c.verdict === "FAIL").length;
   const errors = all.filter((c) => c.required && c.verdict === "INCONCLUSIVE").length;
@@ -60,8 +71,40 @@ function suite(v: AccountVerdict): { xml: string; tests: number; failures: numbe
   return { xml: [head, ...all.map((c) => testcase(v.accountId, c)), "  </testsuite>"].join("\n"), tests: all.length, failures, errors, skipped };
 }
 
-export function junitXml(accounts: readonly AccountVerdict[]): string {
-  const suites = accounts.map(suite);
+/** A skipped (not ACTIVE) account: one `<skipped/>` case, or `<error>` when --revoke failed on it. */
+function skippedSuite(a: SkippedAccountResult): Suite {
+  const name = `${a.accountId} account status`;
+  // Reasons are only set when --revoke could not make sure the tag is gone.
+  const failedRevoke = a.reasons.length > 0;
+  const inner = failedRevoke
+    ? `      <error type="INCONCLUSIVE" message="${xmlEscape(a.reasons[0] ?? "")}">${xmlEscape(a.reasons.join("\n"))}</error>`
+    : `      <skipped message="${xmlEscape(`not ACTIVE (${a.status}): not checked, never production-ready${a.marked === null ? "" : `; ${markingSentence(a.marked)}`}`)}"/>`;
+  const xml = [
+    `  <testsuite name="${xmlEscape(`account ${a.accountId}`)}" tests="1" failures="0" errors="${failedRevoke ? 1 : 0}" skipped="${failedRevoke ? 0 : 1}">`,
+    `    <testcase classname="${xmlEscape(`guardrails.${a.accountId}`)}" name="${xmlEscape(name)}">`,
+    inner,
+    "    </testcase>",
+    "  </testsuite>",
+  ].join("\n");
+  return { xml, tests: 1, failures: 0, errors: failedRevoke ? 1 : 0, skipped: failedRevoke ? 0 : 1 };
+}
+
+/** What the sweep could not do (list the accounts, revoke, store evidence): one erroring case each. */
+function errorsSuite(errors: readonly SweepError[]): Suite {
+  const cases = errors.map((e) =>
+    [
+      `    <testcase classname="guardrails.organization" name="${xmlEscape(`${e.kind}${e.accountId === null ? "" : ` ${e.accountId}`}`)}">`,
+      `      <error type="INCONCLUSIVE" message="${xmlEscape(e.reason)}">${xmlEscape(e.reason)}</error>`,
+      "    </testcase>",
+    ].join("\n"),
+  );
+  const xml = [`  <testsuite name="organization" tests="${errors.length}" failures="0" errors="${errors.length}" skipped="0">`, ...cases, "  </testsuite>"].join("\n");
+  return { xml, tests: errors.length, failures: 0, errors: errors.length, skipped: 0 };
+}
+
+export function junitXml(accounts: readonly AccountVerdict[], sweep: { skipped?: readonly SkippedAccountResult[]; errors?: readonly SweepError[] } = {}): string {
+  const errors = sweep.errors ?? [];
+  const suites = [...(errors.length > 0 ? [errorsSuite(errors)] : []), ...accounts.map(suite), ...(sweep.skipped ?? []).map(skippedSuite)];
   const sum = (k: "tests" | "failures" | "errors" | "skipped") => suites.reduce((n, s) => n + s[k], 0);
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,

@@ -1,5 +1,6 @@
 /** Plain text for pipeline logs: the verdict line first, then each control with its reasons. */
 import type { AccountVerdict, SourceRecord, SweepResult } from "../types";
+import { markingSentence } from "./marking";
 
 const MEANING = {
   PASS: "production-ready",
@@ -20,15 +21,19 @@ export function accountText(v: AccountVerdict): string {
     if (c.sources.length > 0) lines.push("    sources:", ...c.sources.map(sourceLine));
   }
   if (v.controls.length === 0) lines.push("  no control was evaluated");
-  if (v.marked !== null) {
-    lines.push(`  tag ${v.marked.tag}=${v.marked.value}: ${v.marked.changed ? "changed" : "not changed"}`);
-  }
+  if (v.marked !== null) lines.push(`  promotion: ${markingSentence(v.marked)}`);
   if (v.evidence !== null) lines.push(`  evidence: ${v.evidence.path} (sha256 ${v.evidence.sha256})`);
   return lines.join("\n");
 }
 
 export function sweepText(r: SweepResult): string {
   const s = r.summary;
-  const head = `${s.verdict} sweep of ${s.accounts} account(s): ${s.pass} PASS, ${s.fail} FAIL, ${s.inconclusive} INCONCLUSIVE`;
-  return [head, ...r.accounts.map((a) => "\n" + accountText(a))].join("\n");
+  const lines = [`${s.verdict} sweep of ${s.accounts} account(s): ${s.pass} PASS, ${s.fail} FAIL, ${s.inconclusive} INCONCLUSIVE; ${s.skipped} skipped (not ACTIVE)`];
+  for (const e of s.errors) lines.push(`  ERROR ${e.kind}${e.accountId === null ? "" : ` ${e.accountId}`}: ${e.reason}`);
+  if (r.accounts.length === 0 && s.errors.length === 0) lines.push("  no ACTIVE account in scope: nothing was proven");
+  for (const a of r.skipped) {
+    const tag = a.marked === null ? "" : `; ${markingSentence(a.marked)}`;
+    lines.push(`  SKIPPED ${a.accountId}: ${a.status}, not checked (never production-ready)${tag}`, ...a.reasons.map((x) => `    - ${x}`));
+  }
+  return [lines.join("\n"), ...r.accounts.map((a) => "\n" + accountText(a))].join("\n");
 }

@@ -1,12 +1,14 @@
 /**
  * Sweep evidence (DESIGN.md section 6): one bundle per account, every account in scope included
  * (an account whose check did not complete gets a bundle recording its INCONCLUSIVE verdict and why),
- * plus an index naming each bundle with its verdict, check time and digest, digested itself.
+ * plus an index naming each bundle with its verdict, check time and digest, the accounts skipped as
+ * not ACTIVE (with --revoke, what became of their ready tag) and the sweep's errors, digested itself.
  * `guardrails verify <index>` re-checks the index and every bundle it names.
  */
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { buildBundle, buildIndex, writeBundle, writeIndex } from "../evidence/bundle";
+import type { IndexExtras } from "../evidence/index-file";
 import type { EvidenceIndexEntry } from "../evidence/schema";
 import type { AccountVerdict } from "../types";
 import { putEvidenceObject, type EvidenceBucketTarget } from "./evidence-bucket";
@@ -40,6 +42,7 @@ export async function writeSweepEvidence(
   evidenceDir: string,
   generatedAt: string,
   upload?: EvidenceUpload,
+  extras: IndexExtras = {},
 ): Promise<SweepEvidence> {
   const withEvidence: AccountVerdict[] = [];
   for (const v of accounts) {
@@ -59,7 +62,7 @@ export async function writeSweepEvidence(
     // Relative to the index, so the directory (or the bucket prefix) can be copied as a whole.
     path: relative(evidenceDir, (v.evidence as { path: string }).path).split("\\").join("/"),
   }));
-  const index = await writeIndex(evidenceDir, buildIndex(entries, generatedAt));
+  const index = await writeIndex(evidenceDir, buildIndex(entries, generatedAt, extras));
   const result: SweepEvidence = { accounts: withEvidence, index, uploaded: [], uploadErrors: [] };
   if (upload === undefined) return result;
 

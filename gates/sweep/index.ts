@@ -8,8 +8,8 @@
  * real per-account check by `realSweepDeps`.
  */
 import { setMaxListeners } from "node:events";
-import { CONTROL_IAM3, CONTROL_IAM4, type ControlId } from "../../modules/constants";
-import type { AccountVerdict, ControlResult, ExitCodeValue, Marked, SweepResult } from "../types";
+import { CONTROL_IAM3, CONTROL_IAM4, READY_TAG_KEY, type ControlId } from "../../modules/constants";
+import { READY_TAG_UNKNOWN_VALUE, type AccountVerdict, type ControlResult, type ExitCodeValue, type Marked, type SkippedAccountResult, type SweepError, type SweepResult } from "../types";
 import { summarizeSweep } from "../summary";
 import { exitCodeFor } from "../verdict";
 import { INTERRUPTED_REASON, SweepInterruptedError, whenAborted } from "./abort";
@@ -38,8 +38,11 @@ export interface SweepDeps<P = void> {
   checkAccount(account: OrgAccount, prepared: P | undefined, signal: AbortSignal): Promise<AccountVerdict>;
   /** Called once the account is done with what phase 1 returned (close its clients). */
   release?(prepared: P): void;
-  /** --revoke: make sure the account does not carry the ready tag. */
-  revokeReadyTag?(account: OrgAccount, signal: AbortSignal): Promise<Marked>;
+  /**
+   * --revoke: make sure the account does not carry the ready tag (checked accounts that are not PASS,
+   * and skipped ones). Throws on failure; a RevokeError carries what is known of the tag.
+   */
+  revokeReadyTag?(accountId: string, signal: AbortSignal): Promise<Marked>;
   /**
    * Writes the account's evidence bundle once its verdict is final (after --revoke, so the bundle
    * records the tag removal) and returns the verdict with `evidence` set.
@@ -65,6 +68,8 @@ export interface SweepOptions {
   /** Hard stop per account beyond the check's own deadline (fail closed if a check never settles). */
   accountWatchdogMs?: number;
   revoke?: boolean;
+  /** The ready tag --revoke removes (default guardrails:production-ready), named in reasons. */
+  tagKey?: string;
   signal?: AbortSignal;
   clock?: () => Date;
   /** Accounts listed (before any check). */
@@ -73,8 +78,6 @@ export interface SweepOptions {
 }
 
 export interface SweepOutcome extends SweepResult {
-  /** Accounts in scope that are not ACTIVE (suspended, closing): not checked by design. */
-  skipped: SkippedAccount[];
   interrupted: boolean;
   exitCode: ExitCodeValue;
   startedAt: string;
@@ -108,10 +111,55 @@ function withWatchdog<T>(work: Promise<T>, ms: number | undefined, accountId: st
   return Promise.race([work, watchdog]).finally(() => clearTimeout(timer));
 }
 
+/** A failed --revoke that knows what the account carries now (value "unknown" when it cannot tell). */
+export class RevokeError extends Error {
+  constructor(
+    readonly marked: Marked,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RevokeError";
+  }
+}
+
+function revokeFailure(tag: string, err: unknown): { marked: Marked; reason: string } {
+  const marked = err instanceof RevokeError ? err.marked : { tag, value: READY_TAG_UNKNOWN_VALUE, changed: false };
+  return { marked, reason: `--revoke could not remove the ${tag} tag: ${errorText(err)}; remove it by hand or rerun` };
+}
+
 /** Marks the account with a failed --revoke: the verdict stays, the reason says the tag may still be there. */
 function withRevokeFailure(v: AccountVerdict, tag: string, err: unknown): AccountVerdict {
-  const reason = `--revoke could not remove the ${tag} tag: ${errorText(err)}; remove it by hand or rerun`;
-  return { ...v, marked: { tag, value: "", changed: false }, controls: v.controls.map((c) => (c.required ? { ...c, reasons: [...c.reasons, reason] } : c)) };
+  const { marked, reason } = revokeFailure(tag, err);
+  return { ...v, marked, controls: v.controls.map((c) => (c.required ? { ...c, reasons: [...c.reasons, reason] } : c)) };
+}
+
+/** Skipped accounts in the result; with --revoke their ready tag is removed too (they are not PASS either). */
+async function settleSkipped<P>(deps: SweepDeps<P>, skipped: readonly SkippedAccount[], opts: SweepOptions, tag: string, signal: AbortSignal): Promise<{ results: SkippedAccountResult[]; errors: SweepError[] }> {
+  const base = (a: SkippedAccount): SkippedAccountResult => ({ accountId: a.id, status: a.status, marked: null, reasons: [] });
+  const revoke = deps.revokeReadyTag;
+  if (opts.revoke !== true || revoke === undefined) return { results: skipped.map(base), errors: [] };
+  const errors: SweepError[] = [];
+  const outcomes = await runPool(
+    skipped,
+    async (a): Promise<SkippedAccountResult> => {
+      try {
+        return { ...base(a), marked: await revoke(a.id, signal) };
+      } catch (err) {
+        const failure = revokeFailure(tag, err);
+        errors.push({ kind: "revoke", accountId: a.id, reason: failure.reason });
+        return { ...base(a), marked: failure.marked, reasons: [failure.reason] };
+      }
+    },
+    { concurrency: Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_SWEEP_CONCURRENCY)), signal },
+  );
+  const results = outcomes.map((o, i): SkippedAccountResult => {
+    if (o.state === "done") return o.value;
+    const a = skipped[i] as SkippedAccount;
+    const reason = `--revoke did not run for ${a.id}: ${o.state === "threw" ? errorText(o.error) : "the sweep was interrupted"}; its ready tag may still be there`;
+    errors.push({ kind: "revoke", accountId: a.id, reason });
+    return { ...base(a), reasons: [reason] };
+  });
+  return { results, errors };
 }
 
 export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: SweepOptions = {}): Promise<SweepOutcome> {
@@ -128,9 +176,10 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
   opts.signal?.addEventListener("abort", forward, { once: true });
   if (opts.signal?.aborted) controller.abort();
   const startedAt = clock();
-  const finish = (accounts: AccountVerdict[], skipped: SkippedAccount[], listingError: string | null): SweepOutcome => {
-    const result = summarizeSweep(accounts);
-    return { ...result, skipped, interrupted: signal.aborted, exitCode: exitCodeFor(result.summary.verdict), startedAt: startedAt.toISOString(), finishedAt: clock().toISOString(), listingError };
+  const tag = opts.tagKey ?? READY_TAG_KEY;
+  const finish = (accounts: AccountVerdict[], skipped: SkippedAccountResult[], errors: SweepError[], listingError: string | null): SweepOutcome => {
+    const result = summarizeSweep(accounts, skipped, errors);
+    return { ...result, interrupted: signal.aborted, exitCode: exitCodeFor(result.summary.verdict), startedAt: startedAt.toISOString(), finishedAt: clock().toISOString(), listingError };
   };
 
   try {
@@ -138,7 +187,9 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
     try {
       listing = await deps.listAccounts(signal);
     } catch (err) {
-      return finish([], [], err instanceof SweepInterruptedError ? INTERRUPTED_REASON : `could not list the organization's accounts: ${errorText(err)}`);
+      // Never an empty success: the reason is in summary.errors and the sweep is INCONCLUSIVE (exit 3).
+      const reason = err instanceof SweepInterruptedError ? INTERRUPTED_REASON : `could not list the organization's accounts: ${errorText(err)}`;
+      return finish([], [], [{ kind: "list-accounts", accountId: null, reason }], reason);
     }
     opts.onListed?.(listing);
     const accounts = listing.accounts;
@@ -177,9 +228,9 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
         let verdict = await withWatchdog(deps.checkAccount(account, prepared, signal), opts.accountWatchdogMs, account.id);
         if (opts.revoke === true && verdict.verdict !== "PASS" && deps.revokeReadyTag !== undefined && !signal.aborted) {
           try {
-            verdict = { ...verdict, marked: await deps.revokeReadyTag(account, signal) };
+            verdict = { ...verdict, marked: await deps.revokeReadyTag(account.id, signal) };
           } catch (err) {
-            verdict = withRevokeFailure(verdict, verdict.marked?.tag ?? "ready", err);
+            verdict = withRevokeFailure(verdict, tag, err);
           }
         }
         return deps.recordEvidence === undefined ? verdict : await deps.recordEvidence(account, verdict);
@@ -220,7 +271,8 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
     }
     // Interrupted and never-started accounts were not settled: they are added here.
     const verdicts = outcomes.map((o, i) => settled.get(i) ?? toVerdict(o, accounts[i] as OrgAccount));
-    return finish(verdicts, listing.skipped, null);
+    const skipped = await settleSkipped(deps, listing.skipped, opts, tag, signal);
+    return finish(verdicts, skipped.results, skipped.errors, null);
   } finally {
     opts.signal?.removeEventListener("abort", forward);
   }

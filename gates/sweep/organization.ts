@@ -11,6 +11,7 @@ import {
   type Account,
   type OrganizationsClient,
 } from "@aws-sdk/client-organizations";
+import type { AccountStatusEvidence, ReadSuccess } from "../types";
 
 /** Runs one AWS call (retries, timeouts, shared limiter are the caller's business). */
 export type OrgCall = <T>(api: string, send: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -20,6 +21,8 @@ export interface OrgAccount {
   name: string;
   /** Root or OU the account was found under; null when listed with ListAccounts. */
   parentId: string | null;
+  /** Its status as the listing answered it: the check uses it instead of calling DescribeAccount. */
+  statusRead?: ReadSuccess<AccountStatusEvidence>;
 }
 
 export interface SkippedAccount {
@@ -48,29 +51,47 @@ async function allPages<P extends { NextToken?: string | undefined }>(fetch: (to
   throw new Error(`pagination did not end after ${MAX_PAGES} pages`);
 }
 
-/** `State` replaced the deprecated `Status` in 2025; either one saying ACTIVE counts. */
+/**
+ * `State` replaced the deprecated `Status` in 2025 and wins when both are there, as in
+ * decideAccountStatus (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html).
+ */
 function statusOf(a: Account): string {
   return a.State ?? a.Status ?? "UNKNOWN";
 }
 
-function sortInto(listing: AccountListing, seen: Set<string>, accounts: readonly Account[], parentId: string | null): void {
+/** Where the listing was read (the gate's own account and region), for the status each account carries. */
+export interface ListingLocation {
+  accountId: string;
+  region: string;
+  clock?: () => Date;
+}
+
+function sortInto(listing: AccountListing, seen: Set<string>, accounts: readonly Account[], parentId: string | null, api: string, where?: ListingLocation): void {
+  const observedAt = (where?.clock ?? ((): Date => new Date()))().toISOString();
   for (const a of accounts) {
     if (a.Id === undefined || seen.has(a.Id)) continue;
     seen.add(a.Id);
     const status = statusOf(a);
-    if (status === "ACTIVE") listing.accounts.push({ id: a.Id, name: a.Name ?? "", parentId });
-    else listing.skipped.push({ id: a.Id, name: a.Name ?? "", status });
+    if (status !== "ACTIVE") {
+      listing.skipped.push({ id: a.Id, name: a.Name ?? "", status });
+      continue;
+    }
+    const account: OrgAccount = { id: a.Id, name: a.Name ?? "", parentId };
+    if (where !== undefined) {
+      account.statusRead = { ok: true, value: { state: a.State ?? null, status: a.Status ?? null }, observedAt, accountId: where.accountId, region: where.region, api };
+    }
+    listing.accounts.push(account);
   }
 }
 
-export async function listOrganizationAccounts(org: OrganizationsClient, call: OrgCall, ouIds: readonly string[] = []): Promise<AccountListing> {
+export async function listOrganizationAccounts(org: OrganizationsClient, call: OrgCall, ouIds: readonly string[] = [], where?: ListingLocation): Promise<AccountListing> {
   const listing: AccountListing = { accounts: [], skipped: [] };
   const seen = new Set<string>();
   if (ouIds.length === 0) {
     const pages = await allPages((NextToken) =>
       call("organizations:ListAccounts", (abortSignal) => org.send(new ListAccountsCommand({ NextToken }), { abortSignal })),
     );
-    for (const p of pages) sortInto(listing, seen, p.Accounts ?? [], null);
+    for (const p of pages) sortInto(listing, seen, p.Accounts ?? [], null, "organizations:ListAccounts", where);
     return listing;
   }
   // Breadth first over the OU tree; an OU named twice (or under another named OU) is read once.
@@ -92,7 +113,7 @@ export async function listOrganizationAccounts(org: OrganizationsClient, call: O
         ),
       ),
     ]);
-    for (const p of accountPages) sortInto(listing, seen, p.Accounts ?? [], parentId);
+    for (const p of accountPages) sortInto(listing, seen, p.Accounts ?? [], parentId, "organizations:ListAccountsForParent", where);
     for (const p of ouPages) for (const ou of p.OrganizationalUnits ?? []) if (ou.Id !== undefined) queue.push(ou.Id);
   }
   return listing;

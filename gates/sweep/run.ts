@@ -10,16 +10,17 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { READY_CHECKED_AT_TAG_KEY, READY_EVIDENCE_TAG_KEY } from "../../modules/constants";
 import { Deadline, callAws, type CallPolicy } from "../aws/call";
 import type { AwsClientFactory } from "../aws/clients";
-import { listAccountTags, untagAccount } from "../aws/organizations";
 import { clientFactoryFor, runCheck, type CheckOutcome } from "../check";
 import { writeEvidence } from "../evidence-io";
 import { DEFAULTS, validateCheckOptions, type CheckAccountOptions } from "../options";
 import type { KeyInventoryRow } from "../decide/iam3";
-import type { AccountVerdict, Marked } from "../types";
-import { DEFAULT_SWEEP_CONCURRENCY, sweepOrganization, type SweepOptions, type SweepOutcome } from "./index";
+import { removeReadyTagSet } from "../ready-tag";
+import { summarizeSweep } from "../summary";
+import type { AccountVerdict, Marked, SweepError } from "../types";
+import { exitCodeFor } from "../verdict";
+import { DEFAULT_SWEEP_CONCURRENCY, RevokeError, sweepOrganization, type SweepOptions, type SweepOutcome } from "./index";
 import { AdaptiveRateLimiter, type AdaptiveLimiterSettings } from "./limiter";
 import { listOrganizationAccounts, type OrgAccount, type OrgCall } from "./organization";
 import { writeSweepEvidence, type SweepEvidence } from "./evidence";
@@ -78,6 +79,7 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
       concurrency: opts.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
       require: opts.require ?? DEFAULTS.require,
       revoke: opts.revoke ?? false,
+      tagKey,
       // A check ends by its own deadline; the watchdog only catches one that never settles.
       accountWatchdogMs: 2 * timeoutMs + 5_000,
     };
@@ -88,7 +90,13 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
 
     const result = await sweepOrganization<AwsClientFactory>(
       {
-        listAccounts: (signal) => listOrganizationAccounts(management.organizations(), callWith(signal), opts.ouIds ?? []),
+        // Each account's status comes with the listing: the checks need no DescribeAccount call.
+        listAccounts: (signal) =>
+          listOrganizationAccounts(management.organizations(), callWith(signal), opts.ouIds ?? [], {
+            accountId: opts.managementAccountId ?? "management",
+            region: opts.homeRegion,
+            ...(opts.clock !== undefined ? { clock: opts.clock } : {}),
+          }),
         requestCredentialReport: async (account, signal) => {
           const aws = clientFactoryFor(checkOptions(account.id));
           try {
@@ -104,6 +112,7 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
         release: (aws) => aws.destroy(),
         checkAccount: async (account: OrgAccount, prepared, signal) => {
           const o: CheckAccountOptions = { ...checkOptions(account.id), signal };
+          if (account.statusRead !== undefined) o.knownAccountStatus = account.statusRead;
           const aws = prepared ?? clientFactoryFor(o);
           try {
             const outcome = await runCheck(o, aws);
@@ -114,12 +123,10 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
             if (prepared === undefined) aws.destroy();
           }
         },
-        revokeReadyTag: async (account, signal): Promise<Marked> => {
-          const p = policy(signal);
-          const tags = await listAccountTags(management, p, account.id);
-          const stale = [tagKey, READY_CHECKED_AT_TAG_KEY, READY_EVIDENCE_TAG_KEY].filter((k) => tags.has(k));
-          if (stale.length > 0) await untagAccount(management, p, account.id, stale);
-          return { tag: tagKey, value: "", changed: stale.length > 0 };
+        revokeReadyTag: async (accountId, signal): Promise<Marked> => {
+          const removal = await removeReadyTagSet(management, policy(signal), accountId, tagKey);
+          if (removal.error !== null) throw new RevokeError(removal.marked, removal.error);
+          return removal.marked;
         },
         recordEvidence: async (account, verdict): Promise<AccountVerdict> => {
           const outcome = outcomes.get(account.id);
@@ -140,15 +147,17 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
         s3 = new S3Client({ region: opts.homeRegion, maxAttempts: 1, ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}) });
       }
       try {
-        evidence = await writeSweepEvidence(result.accounts, evidenceDir, result.finishedAt, s3 === undefined || bucket === undefined ? undefined : { s3, target: bucket, call: callWith() });
+        const upload = s3 === undefined || bucket === undefined ? undefined : { s3, target: bucket, call: callWith() };
+        evidence = await writeSweepEvidence(result.accounts, evidenceDir, result.finishedAt, upload, { skipped: result.skipped, errors: result.summary.errors });
       } finally {
         s3?.destroy();
       }
     }
     const accounts = evidence?.accounts ?? result.accounts;
     // Evidence promised to the bucket but not stored: the sweep did not prove what it was asked to (fail closed).
-    const exitCode = evidence !== null && evidence.uploadErrors.length > 0 && result.exitCode === 0 ? 3 : result.exitCode;
-    return { ...result, accounts, exitCode, evidence, limiter, inventory };
+    const evidenceErrors: SweepError[] = (evidence?.uploadErrors ?? []).map((reason) => ({ kind: "evidence", accountId: null, reason }));
+    const summarized = summarizeSweep(accounts, result.skipped, [...result.summary.errors, ...evidenceErrors]);
+    return { ...result, ...summarized, exitCode: exitCodeFor(summarized.summary.verdict), evidence, limiter, inventory };
   } finally {
     management.destroy();
   }

@@ -3,15 +3,13 @@
  * that is not PASS with its controls and first reason, so a 1,000-account sweep's problems fit on a
  * screen. Skipped (non-ACTIVE) accounts and an interruption are stated, never silent.
  */
-import type { AccountVerdict } from "../types";
-import type { SkippedAccount } from "./organization";
+import type { AccountVerdict, SkippedAccountResult, SweepError } from "../types";
 
 export interface SummaryTableInput {
   accounts: readonly AccountVerdict[];
-  summary: { accounts: number; pass: number; fail: number; inconclusive: number; verdict: string };
-  skipped: readonly SkippedAccount[];
+  summary: { accounts: number; pass: number; fail: number; inconclusive: number; verdict: string; errors: readonly SweepError[] };
+  skipped: readonly SkippedAccountResult[];
   interrupted: boolean;
-  listingError: string | null;
   exitCode: number;
 }
 
@@ -21,9 +19,9 @@ const clip = (text: string, width: number): string => (text.length <= width ? te
 export function sweepSummaryTable(r: SummaryTableInput, maxRows = 200): string {
   const s = r.summary;
   const lines = [`sweep ${s.verdict} (exit ${r.exitCode}): ${s.accounts} account(s) — ${s.pass} PASS, ${s.fail} FAIL, ${s.inconclusive} INCONCLUSIVE`];
-  if (r.listingError !== null) lines.push(`  the accounts could not be listed: ${r.listingError}`);
+  for (const e of s.errors) lines.push(`  error (${e.kind}${e.accountId === null ? "" : ` ${e.accountId}`}): ${e.reason}`);
   if (r.interrupted) lines.push("  interrupted: accounts not checked are INCONCLUSIVE (\"not checked: interrupted\")");
-  if (r.skipped.length > 0) lines.push(`  skipped (not ACTIVE): ${r.skipped.map((a) => `${a.id} ${a.status}`).join(", ")}`);
+  if (r.skipped.length > 0) lines.push(`  skipped (not ACTIVE, not checked): ${r.skipped.map((a) => `${a.accountId} ${a.status}`).join(", ")}`);
   const problems = r.accounts.filter((a) => a.verdict !== "PASS");
   if (problems.length > 0) {
     lines.push("", `${pad("ACCOUNT", 14)}${pad("VERDICT", 14)}${pad("IAM.4", 14)}${pad("IAM.3", 14)}REASON`);

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
+import { endpointEnv, renderCredentialReport, startLocalAws, type LocalAws } from "../endpoint";
 import { buildCli, spawnCli, type CliRun } from "./build-cli";
 
 const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
@@ -86,6 +86,38 @@ describe("promote", () => {
     aws.faults.length = 0;
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ verdict: "PASS", marked: { changed: false } });
+  });
+});
+
+describe("output", () => {
+  it("--version prints the version every evidence bundle records", async () => {
+    const [version, check] = await Promise.all([run(["--version"]), run(["check", MEMBER.clean, ...common, "--output", "json", "--evidence-dir", "evidence"])]);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe("0.0.0-e2e"); // build-cli.ts's package.json
+    const bundle = JSON.parse(readFileSync((JSON.parse(check.stdout) as { evidence: { path: string } }).evidence.path, "utf8")) as { gate: { version: string } };
+    expect(bundle.gate.version).toBe(version.stdout.trim());
+  });
+
+  it("Markdown keeps <root_account> and other markup-like text visible (escaped), in the output and the bundle's .md", async () => {
+    // A credential report without its root row: the reason names the <root_account> row.
+    const account = aws.world.accounts[MEMBER.clean]!;
+    account.credentialReport.content = renderCredentialReport(account, "aws").split("\n").filter((l) => !l.startsWith("<root_account>")).join("\n");
+    const r = await run(["check", MEMBER.clean, ...common, "--output", "markdown", "--evidence-dir", "evidence-md"]);
+    delete account.credentialReport.content;
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("the &lt;root\\_account&gt; row is missing");
+    expect(r.stdout).not.toContain("<root_account>");
+    const md = readdirSync(join(work, "evidence-md")).find((f) => f.endsWith(".md")) as string;
+    const bundleMd = readFileSync(join(work, "evidence-md", md), "utf8");
+    expect(bundleMd).toContain("&lt;root\\_account&gt;");
+    expect(bundleMd).not.toContain("<root_account>");
+  });
+
+  it("promote on FAIL says in words what became of the ready tag (never `tag x=: not changed`)", async () => {
+    const r = await run(["promote", MEMBER.rootKey, ...common]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("promotion: not tagged; ready tag guardrails:production-ready absent");
+    expect(r.stdout).not.toMatch(/=: not changed/);
   });
 });
 

@@ -21,6 +21,11 @@ export interface FaultRule {
   action?: string;
   accountId?: string;
   region?: string;
+  /**
+   * Only requests whose raw body contains this text, e.g. an account id in an Organizations request
+   * (`"ResourceId":"333333333333"`): the caller is the management account for all of them.
+   */
+  bodyIncludes?: string;
   /** The effect; may be combined with latencyMs. */
   fault?: FaultKind;
   /** With fault "error": the wire code and HTTP status to answer with. */
@@ -45,6 +50,8 @@ export interface CallKey {
   action: string;
   accountId: string;
   region: string;
+  /** The raw request body (for bodyIncludes). */
+  body?: string;
 }
 
 export interface FaultDecision {
@@ -59,7 +66,8 @@ function matches(rule: FaultRule, call: CallKey): boolean {
     (rule.service === undefined || rule.service === call.service) &&
     (rule.action === undefined || rule.action === call.action) &&
     (rule.accountId === undefined || rule.accountId === call.accountId) &&
-    (rule.region === undefined || rule.region === call.region)
+    (rule.region === undefined || rule.region === call.region) &&
+    (rule.bodyIncludes === undefined || (call.body ?? "").includes(rule.bodyIncludes))
   );
 }
 

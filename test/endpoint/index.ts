@@ -2,7 +2,7 @@
 export { startLocalAws, type LocalAws, type RecordedRequest, type StartOptions } from "./server";
 export type { FaultKind, FaultRule, ServiceName } from "./faults";
 export {
-  DEFAULT_ACCESS_KEY_ID, DEFAULT_GATE_ROLE, DEFAULT_SECRET_ACCESS_KEY, addAccount, addOrganizationalUnit, emptyWorld,
+  DEFAULT_ACCESS_KEY_ID, DEFAULT_GATE_ROLE, type AccountStatus, type AccountStatusFields, DEFAULT_SECRET_ACCESS_KEY, addAccount, addOrganizationalUnit, emptyWorld,
   iamRootAccessKeyRule, type AccountState, type ConfigRule, type CredentialReportState, type IamAccessKey, type IamUser,
   type NewAccount, type OrganizationalUnit, type RootKeySlot, type World, type WorldHooks,
 } from "./world";

@@ -16,14 +16,33 @@ function orgArn(world: World, suffix: string): string {
   return `arn:${world.partition}:organizations::${world.managementAccountId}:${suffix}`;
 }
 
+/**
+ * The deprecated `Status` (ACTIVE | SUSPENDED | PENDING_CLOSURE) for a `State`. Model assumption: a
+ * CLOSED account (suspended for its post-closure period) reads SUSPENDED; PENDING_ACTIVATION has no
+ * Status value, so the field is left out.
+ */
+function deprecatedStatus(state: AccountState["status"]): string | undefined {
+  switch (state) {
+    case "ACTIVE":
+    case "SUSPENDED":
+    case "PENDING_CLOSURE":
+      return state;
+    case "CLOSED":
+      return "SUSPENDED";
+    case "PENDING_ACTIVATION":
+      return undefined;
+  }
+}
+
 function accountJson(world: World, a: AccountState) {
+  const fields = a.statusFields ?? "both";
   return {
     Id: a.id,
     Arn: orgArn(world, `account/${world.organizationId}/${a.id}`),
     Email: a.email,
     Name: a.name,
-    Status: a.status,
-    State: a.status === "ACTIVE" ? "ACTIVE" : a.status === "SUSPENDED" ? "SUSPENDED" : "PENDING_CLOSURE",
+    Status: fields === "State" ? undefined : deprecatedStatus(a.status),
+    State: fields === "Status" ? undefined : a.status,
     JoinedMethod: a.id === world.managementAccountId ? "INVITED" : "CREATED",
     JoinedTimestamp: Date.parse(a.joinedTimestamp) / 1000,
   };

@@ -135,7 +135,7 @@ export async function startLocalAws(opts: StartOptions = {}): Promise<LocalAws> 
     requests.push(record);
     res.on("finish", () => (record.status = res.statusCode));
 
-    const decision = faults.length > 0 ? engine.decide(faults, { service, action, accountId: record.accountId, region }) : undefined;
+    const decision = faults.length > 0 ? engine.decide(faults, { service, action, accountId: record.accountId, region, body: body.toString("utf8") }) : undefined;
     if (decision?.fault) record.fault = decision.fault;
     if (decision && decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (closed) return;

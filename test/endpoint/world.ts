@@ -10,7 +10,17 @@ export const DEFAULT_GATE_ROLE = "GuardrailsGateReadOnly";
 export const DEFAULT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 export const DEFAULT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-export type AccountStatus = "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
+/**
+ * The account's lifecycle `State` (DescribeAccount / ListAccounts). The deprecated `Status` field the
+ * endpoint also serves is derived from it (organizations.ts).
+ */
+export type AccountStatus = "PENDING_ACTIVATION" | "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE" | "CLOSED";
+
+/**
+ * Which account status fields Organizations answers with: both (2025 to September 2026), only the
+ * deprecated `Status` (before 2025), or only `State` (after `Status` is retired).
+ */
+export type AccountStatusFields = "both" | "Status" | "State";
 
 /** One root access key slot as the credential report shows it. */
 export interface RootKeySlot {
@@ -65,6 +75,8 @@ export interface AccountState {
   name: string;
   email: string;
   status: AccountStatus;
+  /** Which status fields Organizations answers with for this account (default both). */
+  statusFields?: AccountStatusFields;
   /** Root id or OU id. */
   parentId: string;
   joinedTimestamp: string;

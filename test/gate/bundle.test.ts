@@ -113,7 +113,9 @@ describe("writeBundle / verifyBundleFile", () => {
     expect(verifyBundleFile(written.jsonPath)).toEqual({ ok: true, errors: [], kind: "bundle", sha256: b.sha256 });
     const md = readFileSync(written.markdownPath, "utf8");
     expect(md).toContain("Verdict: **PASS**");
-    expect(md).toContain("| access_key_1_last_rotated | N/A |");
+    // Escaped so that GitHub shows the names as written (no emphasis, no swallowed <root_account> tag).
+    expect(md).toContain("| access\\_key\\_1\\_last\\_rotated | N/A |");
+    expect(md).toContain("| user | &lt;root\\_account&gt; |");
     expect(md).toContain("security-lead@example.com");
     expect(written.sha256).toBe(b.sha256);
   });

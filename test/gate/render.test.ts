@@ -70,8 +70,8 @@ describe("renderAccount json", () => {
   });
   it("sweep: {schemaVersion, accounts, summary} with the worst verdict", () => {
     const parsed = JSON.parse(renderSweep(summarizeSweep([account(), failing, inconclusive]), "json")) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(["schemaVersion", "accounts", "summary"]);
-    expect(parsed["summary"]).toEqual({ accounts: 3, pass: 1, fail: 1, inconclusive: 1, verdict: "FAIL" });
+    expect(Object.keys(parsed)).toEqual(["schemaVersion", "accounts", "skipped", "summary"]);
+    expect(parsed["summary"]).toEqual({ accounts: 3, pass: 1, fail: 1, inconclusive: 1, skipped: 0, verdict: "FAIL", errors: [] });
     expect((parsed["accounts"] as { accountId: string }[]).map((a) => a.accountId)).toEqual([ACCOUNT, ACCOUNT, "444455556666"]);
   });
   it("an empty sweep is INCONCLUSIVE", () => {
@@ -91,7 +91,7 @@ describe("renderAccount text", () => {
   });
   it("sweep text starts with the sweep verdict", () => {
     expect(renderSweep(summarizeSweep([account(), inconclusive]), "text").split("\n")[0]).toBe(
-      "INCONCLUSIVE sweep of 2 account(s): 1 PASS, 0 FAIL, 1 INCONCLUSIVE",
+      "INCONCLUSIVE sweep of 2 account(s): 1 PASS, 0 FAIL, 1 INCONCLUSIVE; 0 skipped (not ACTIVE)",
     );
   });
 });

@@ -22,7 +22,7 @@ describe("summarizeAccount", () => {
   });
   it("sweep exit order: any FAIL beats INCONCLUSIVE", () => {
     const a = (verdict: ControlResult["verdict"]) => summarizeAccount({ accountId: "111122223333", checkedAt: "t", controls: [control("IAM.4", verdict, true)] });
-    expect(summarizeSweep([a("PASS"), a("INCONCLUSIVE"), a("FAIL")]).summary).toEqual({ accounts: 3, pass: 1, fail: 1, inconclusive: 1, verdict: "FAIL" });
+    expect(summarizeSweep([a("PASS"), a("INCONCLUSIVE"), a("FAIL")]).summary).toEqual({ accounts: 3, pass: 1, fail: 1, inconclusive: 1, skipped: 0, verdict: "FAIL", errors: [] });
     expect(summarizeSweep([a("PASS"), a("INCONCLUSIVE")]).summary.verdict).toBe("INCONCLUSIVE");
     expect(summarizeSweep([a("PASS")]).summary.verdict).toBe("PASS");
   });

@@ -58,7 +58,7 @@ it("sweeps the whole organization: JSON contract, worst account's exit code, sum
     [IDS.rootKey]: "FAIL",
     [IDS.awaiting]: "INCONCLUSIVE",
   });
-  expect(out.summary).toEqual({ accounts: 5, pass: 3, fail: 1, inconclusive: 1, verdict: "FAIL" });
+  expect(out.summary).toEqual({ accounts: 5, pass: 3, fail: 1, inconclusive: 1, skipped: 0, verdict: "FAIL", errors: [] });
   expect(out.accounts.every((a) => a.evidence !== null)).toBe(true);
   expect(r.stderr).toContain("sweep FAIL (exit 1): 5 account(s)");
   expect(r.stderr).toMatch(new RegExp(`${IDS.rootKey}\\s+FAIL`));

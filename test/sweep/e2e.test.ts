@@ -79,7 +79,7 @@ it("sweeps every ACTIVE account with its expected verdict; faults and throttling
   }
   for (const faulted of [FAULTED.summary5xx, FAULTED.reportHang, FAULTED.summaryMalformed]) expected.set(faulted, "INCONCLUSIVE");
   expect(Object.fromEntries([...swept].map(([k, v]) => [k, v.verdict]))).toEqual(Object.fromEntries(expected));
-  expect(result.skipped.map((s) => s.id)).toEqual([12, 25, 38, 51].map(id));
+  expect(result.skipped.map((s) => s.accountId)).toEqual([12, 25, 38, 51].map(id));
 
   // The faults say which source failed.
   const reasons = (accountId: string): string => (swept.get(accountId)?.controls ?? []).flatMap((c) => c.reasons).join(" ");
@@ -93,7 +93,7 @@ it("sweeps every ACTIVE account with its expected verdict; faults and throttling
 
   // Exit code: any FAIL -> 1.
   const count = (v: Verdict): number => [...expected.values()].filter((e) => e === v).length;
-  expect(result.summary).toEqual({ accounts: expected.size, pass: count("PASS"), fail: count("FAIL"), inconclusive: count("INCONCLUSIVE"), verdict: "FAIL" });
+  expect(result.summary).toEqual({ accounts: expected.size, pass: count("PASS"), fail: count("FAIL"), inconclusive: count("INCONCLUSIVE"), skipped: 4, verdict: "FAIL", errors: [] });
   expect(result.exitCode).toBe(1);
 
   // --revoke: only the non-PASS account lost the tag.

@@ -21,7 +21,7 @@ describe("sweepOrganization", () => {
   it("checks every account, keeps listing order, and exits with the worst account's code", async () => {
     const r = await sweepOrganization(deps(), { concurrency: 3 });
     expect(r.accounts.map((a) => a.accountId)).toEqual(ids);
-    expect(r.summary).toEqual({ accounts: 12, pass: 10, fail: 1, inconclusive: 1, verdict: "FAIL" });
+    expect(r.summary).toEqual({ accounts: 12, pass: 10, fail: 1, inconclusive: 1, skipped: 0, verdict: "FAIL", errors: [] });
     expect(r.exitCode).toBe(1);
     expect(r.interrupted).toBe(false);
   });
@@ -101,8 +101,8 @@ describe("sweepOrganization", () => {
     const marked: Marked = { tag: "guardrails:production-ready", value: "", changed: true };
     const r = await sweepOrganization(
       deps({
-        revokeReadyTag: async (a) => {
-          revoked.push(a.id);
+        revokeReadyTag: async (accountId) => {
+          revoked.push(accountId);
           return marked;
         },
       }),

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { canonicalJson, digestWithoutField } from "../../gates/evidence/digest";
 import { verifyBundleFile } from "../../gates/evidence/verify";
 import { notCheckedVerdict } from "../../gates/sweep";
 import { writeSweepEvidence } from "../../gates/sweep/evidence";
@@ -26,5 +27,23 @@ describe("writeSweepEvidence", () => {
     const bundlePath = r.accounts[1]?.evidence?.path as string;
     writeFileSync(bundlePath, readFileSync(bundlePath, "utf8").replace("INCONCLUSIVE", "PASS"));
     expect(verifyBundleFile(r.index.path).ok).toBe(false);
+  });
+
+  it("records skipped accounts and errors in the index; removing them is caught; an index written before they existed still verifies", async () => {
+    const skipped = [{ accountId: "100000000009", status: "SUSPENDED", marked: null, reasons: [] }];
+    const errors = [{ kind: "revoke" as const, accountId: "100000000009", reason: "denied" }];
+    const r = await writeSweepEvidence([verdictFor("100000000001", "PASS")], dir, "2026-11-22T10:05:00.000Z", undefined, { skipped, errors });
+    const index = JSON.parse(readFileSync(r.index.path, "utf8")) as Record<string, unknown>;
+    expect(index["skipped"]).toEqual(skipped);
+    expect(index["errors"]).toEqual(errors);
+    expect(verifyBundleFile(r.index.path).ok).toBe(true);
+
+    const { skipped: _s, errors: _e, ...withoutThem } = index;
+    writeFileSync(r.index.path, canonicalJson(withoutThem) + "\n");
+    expect(verifyBundleFile(r.index.path).errors.join(" ")).toMatch(/digest mismatch/);
+    // The format before skipped/errors existed: same fields, its own digest.
+    const { sha256: _d, ...older } = withoutThem;
+    writeFileSync(r.index.path, canonicalJson({ ...older, sha256: digestWithoutField(older) }) + "\n");
+    expect(verifyBundleFile(r.index.path)).toMatchObject({ ok: true, kind: "index" });
   });
 });

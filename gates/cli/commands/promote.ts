@@ -1,6 +1,7 @@
 /**
- * `guardrails promote <account-id>`: check; on PASS tag (and optionally move) the account; on
- * anything else remove a stale ready tag. PASS whose tagging failed exits 3 (not promoted).
+ * `guardrails promote <account-id>`: check; on PASS move the account (optionally) and tag it, the
+ * ready tag last; on anything else remove a stale ready tag. A PASS whose move or tagging failed
+ * exits 3 with the promotion rolled back (gates/promote.ts).
  */
 import type { Command } from "commander";
 import { ExitCode } from "../../types";
@@ -13,7 +14,7 @@ import { printError, printVerdict, progressPrinter } from "../output";
 export function registerPromote(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const cmd = program
     .command("promote")
-    .description("check; on PASS tag the account production-ready (and move it with --move-to-ou); otherwise remove the ready tag")
+    .description("check; on PASS move the account (--move-to-ou) and tag it production-ready, the tag last; otherwise remove the ready tag")
     .argument("<account-id>", "12-digit AWS account id")
     .addHelpText("after", GATE_HELP_FOOTER);
   addAccountOptions(cmd, { promote: true }).action(async (accountId: string, raw: RawAccountOptions) => {

@@ -48,14 +48,17 @@ export function registerSweep(program: Command, io: CliIo, setExit: (code: numbe
   cmd
     .option("--ou <id>", "only accounts under this OU (nested OUs included); repeatable", collect, [])
     .option("--concurrency <n>", "accounts checked at once (default 8: see the sweep engine for why)")
-    .option("--revoke", "remove the ready tag from every account that is not PASS (and only from those)")
+    .option("--revoke", "remove the ready tag from every account that is not PASS, skipped (not ACTIVE) ones included, and only from those")
     .addOption(new Option("--evidence-bucket <s3-url>", "also write bundles and the index to s3://bucket/prefix (Object Lock friendly)"))
     .addHelpText(
       "after",
       `
 Sweep specifics:
-  Exit code is the worst account's: any FAIL 1, else any INCONCLUSIVE 3, else 0. Suspended or closing
-  accounts are listed as skipped, never as PASS. Ctrl-C prints the partial report (accounts not checked
+  Exit code is the worst account's: any FAIL 1, else any INCONCLUSIVE 3, else 0; 3 as well when the
+  accounts cannot be listed or --revoke / the evidence bucket fails (summary.errors[] says why).
+  Accounts that are not ACTIVE (suspended, closing) are not checked and are listed as skipped in every
+  output (JSON skipped[], text, Markdown, JUnit <skipped/>, CSV rows with accountStatus) and in the
+  evidence index, never as PASS. Ctrl-C prints the partial report (accounts not checked
   are INCONCLUSIVE "not checked: interrupted") and exits with the same rule, so 3 unless a checked
   account failed; a second Ctrl-C exits 130 at once. With --evidence-dir and/or --evidence-bucket, one
   bundle per account and an index are written; check them all with: guardrails verify <index.json>.`,
@@ -123,9 +126,9 @@ Sweep specifics:
 
 function renderSweepOutput(format: SweepOutput, result: SweepRunResult): string {
   if (format === "csv") {
-    return maskSecrets(renderInventoryCsv(result.inventory));
+    return maskSecrets(renderInventoryCsv(result.inventory, result.skipped));
   }
-  const { schemaVersion, accounts, summary } = result;
-  const text = renderSweep({ schemaVersion, accounts, summary }, format);
+  const { schemaVersion, accounts, skipped, summary } = result;
+  const text = renderSweep({ schemaVersion, accounts, skipped, summary }, format);
   return maskSecrets(text.endsWith("\n") ? text : `${text}\n`);
 }
