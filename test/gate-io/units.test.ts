@@ -1,6 +1,7 @@
 import { callAws, Deadline } from "../../gates/aws/call";
 import { AwsCallError, classifyAwsError } from "../../gates/aws/errors";
 import { ConfigError, parseGateConfig } from "../../gates/config";
+import { gateTestConfig } from "./config-fixture";
 import { parseDuration } from "../../gates/duration";
 
 const err = (name: string, status?: number, extra: Record<string, unknown> = {}): Error =>
@@ -93,20 +94,48 @@ describe("callAws", () => {
   });
 });
 
-describe("parseGateConfig", () => {
-  it("reads the gate's fields and ignores the rest", () => {
-    const c = parseGateConfig(
-      JSON.stringify({ partition: "aws", homeRegion: "eu-west-1", regions: ["x"], gate: { roleName: "R", require: ["IAM.4", "IAM.3"] } }),
-      "org.json",
-    );
-    expect(c.homeRegion).toBe("eu-west-1");
-    expect(c.gate?.require).toEqual(["IAM.4", "IAM.3"]);
+describe("parseGateConfig: the modules' schema, strictly", () => {
+  const text = (over: Record<string, unknown> = {}): string => JSON.stringify({ ...gateTestConfig(), ...over });
+  const errorOf = (t: string): string => {
+    try {
+      parseGateConfig(t, "org.json", new Date("2026-11-22T10:00:00Z"));
+    } catch (err) {
+      if (err instanceof ConfigError) return err.message;
+      throw err;
+    }
+    throw new Error("expected a ConfigError");
+  };
+
+  it("reads a complete config with the modules' defaults applied", () => {
+    const c = parseGateConfig(text({ gate: { ...gateTestConfig().gate, require: ["IAM.4", "IAM.3"] } }), "org.json");
+    expect(c.homeRegion).toBe("us-east-1");
+    expect(c.gate.require).toEqual(["IAM.4", "IAM.3"]);
+    expect(c.gate.roleName).toBe("GuardrailsGateReadOnly");
   });
-  it("names the file and the field", () => {
-    expect(() => parseGateConfig(JSON.stringify({ securityToolingAccountId: "12" }), "org.json")).toThrow(
-      /org\.json: securityToolingAccountId: must be a 12-digit account id/,
+
+  it("rejects a misspelt key instead of silently dropping what it meant", () => {
+    const gate = { ...gateTestConfig().gate, requier: ["IAM.3"] };
+    expect(errorOf(text({ gate }))).toMatch(/org\.json: gate\.requier: unknown field/);
+  });
+
+  it("lists every error at once, each with its path and value", () => {
+    const message = errorOf(text({ homeRegion: "us-east-9", securityToolingAccountId: "12", regions: ["x"] }));
+    const lines = message.split("\n");
+    expect(lines[0]).toMatch(/org\.json: invalid guardrails config \(3 errors/);
+    expect(lines.slice(1)).toEqual(
+      expect.arrayContaining([
+        'org.json: homeRegion: "us-east-9" is not an AWS region',
+        'org.json: securityToolingAccountId: "12" is not a 12-digit AWS account id',
+        "org.json: regions: unknown field (not part of the configuration)",
+      ]),
     );
-    expect(() => parseGateConfig(JSON.stringify({ gate: { require: ["IAM.9"] } }), "org.json")).toThrow(/org\.json: gate\.require\[0\]/);
-    expect(() => parseGateConfig("{", "org.json")).toThrow(ConfigError);
+  });
+
+  it("applies the modules' cross-field rules too (a region outside governedRegions)", () => {
+    expect(errorOf(text({ homeRegion: "eu-north-1" }))).toMatch(/governedRegions: .* must include homeRegion "eu-north-1"/);
+  });
+
+  it("names the file when it is not JSON", () => {
+    expect(errorOf("{")).toMatch(/^org\.json: not valid JSON/);
   });
 });
