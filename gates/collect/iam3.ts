@@ -5,9 +5,8 @@
  */
 import { GetAccessKeyLastUsedCommand, ListAccessKeysCommand, ListUsersCommand, ListUserTagsCommand, type User } from "@aws-sdk/client-iam";
 import { callAws } from "../aws/call";
-import type { AccessKeyEvidence, FindingSummary, IamUserEvidence, Read } from "../types";
+import type { AccessKeyEvidence, IamUserEvidence, Read } from "../types";
 import { MalformedResponseError, readSource, type CollectContext } from "./context";
-import { readFindings } from "./findings";
 
 const MAX_PAGES = 1_000;
 
@@ -112,8 +111,4 @@ async function readLastUsed(ctx: CollectContext, accessKeyId: string): Promise<s
   } catch {
     return null;
   }
-}
-
-export function readIam3Findings(ctx: CollectContext): Promise<Read<FindingSummary[]>> {
-  return readFindings(ctx, "IAM.3");
 }
