@@ -30,6 +30,8 @@ export interface ReadLocation {
   region: string;
   /** e.g. "iam:GetAccountSummary", "securityhub:GetFindings" */
   api: string;
+  /** The role whose permissions the read used (the gate's read-only role ARN); absent: the gate's own credentials. */
+  principal?: string;
 }
 
 export interface ReadSuccess<T> extends ReadLocation {

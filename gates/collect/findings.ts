@@ -88,7 +88,7 @@ export interface ControlFindings {
 
 /** The three queries for both controls; a failed query fails the read of the control(s) it serves. */
 export async function readControlFindings(ctx: CollectContext): Promise<ControlFindings> {
-  const where = { accountId: ctx.securityHubAccountId, region: ctx.homeRegion, api: "securityhub:GetFindings" };
+  const where = { accountId: ctx.securityHubAccountId, region: ctx.homeRegion, api: "securityhub:GetFindings", principal: ctx.aws.roleArn(ctx.securityHubAccountId) };
   const [byControlId, iam4Legacy, iam3Legacy] = await Promise.all([
     readSource(ctx, where, () => allFindings(ctx, "IAM.4+IAM.3 by control id", controlIdFilter(ctx.accountId, ctx.homeRegion, [CONTROL_IAM4, CONTROL_IAM3]))),
     readSource(ctx, where, () => allFindings(ctx, "IAM.4 by generator id", generatorIdFilter(ctx.accountId, ctx.homeRegion, CONTROL_IAM4, ctx.partition))),

@@ -51,7 +51,7 @@ async function allPages<P>(api: string, fetch: (marker: string | undefined) => P
 
 export function readIamUsers(ctx: CollectContext, opts: Iam3ReadOptions): Promise<Read<IamUserEvidence[]>> {
   const api = "iam:ListUsers";
-  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api }, async () => {
+  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api, principal: ctx.aws.roleArn(ctx.accountId) }, async () => {
     const { iam } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
     const users: User[] = await allPages(api, async (Marker) => {
       const out = await callAws(api, ctx.policy, (abortSignal) => iam.send(new ListUsersCommand({ Marker, MaxItems: 1000 }), { abortSignal }));
@@ -67,7 +67,7 @@ async function readUser(ctx: CollectContext, opts: Iam3ReadOptions, user: User):
   const { iam } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
   const keysApi = "iam:ListAccessKeys";
   const [keys, owner] = await Promise.all([
-    readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api: keysApi }, async () => {
+    readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api: keysApi, principal: ctx.aws.roleArn(ctx.accountId) }, async () => {
       if (userName === "") throw new MalformedResponseError("iam:ListUsers", "a user without UserName");
       const metadata = await allPages(keysApi, async (Marker) => {
         const out = await callAws(keysApi, ctx.policy, (abortSignal) =>

@@ -19,7 +19,7 @@ export const CREDENTIAL_REPORT_MAX_AGE_MS = 4 * 3600 * 1000;
 
 export function readAccountSummary(ctx: CollectContext): Promise<Read<AccountSummaryEvidence>> {
   const api = "iam:GetAccountSummary";
-  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api }, async () => {
+  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api, principal: ctx.aws.roleArn(ctx.accountId) }, async () => {
     const { iam } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
     const out = await callAws(api, ctx.policy, (abortSignal) => iam.send(new GetAccountSummaryCommand({}), { abortSignal }));
     if (out.SummaryMap === undefined) throw new MalformedResponseError(api, "no SummaryMap");
@@ -44,7 +44,7 @@ function errorName(err: unknown): string {
  */
 export function readCredentialReport(ctx: CollectContext): Promise<Read<RawCredentialReport>> {
   const api = "iam:GetCredentialReport";
-  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api }, async () => {
+  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api, principal: ctx.aws.roleArn(ctx.accountId) }, async () => {
     const { iam } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
     // GetCredentialReport's modelled "not there / not ready" errors are states, not failures.
     const get = async (): Promise<RawCredentialReport | "generate" | "in-progress"> => {
@@ -104,7 +104,7 @@ function isFresh(report: RawCredentialReport, now: Date): boolean {
  */
 export function readTargetSecurityHub(ctx: CollectContext): Promise<Read<SecurityHubStatus>> {
   const api = "securityhub:DescribeHub";
-  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api }, async (): Promise<SecurityHubStatus> => {
+  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api, principal: ctx.aws.roleArn(ctx.accountId) }, async (): Promise<SecurityHubStatus> => {
     const { securityHub } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
     try {
       const out = await callAws(api, ctx.policy, (abortSignal) => securityHub.send(new DescribeHubCommand({}), { abortSignal }));

@@ -118,7 +118,7 @@ export function explainFailure(f: ReadFailure): FailureExplanation {
           waitability: "stop-if-repeated",
         };
       }
-      const role = roleName(f.resource) ?? "the gate's read-only role";
+      const role = roleName(f.principal) ?? "the gate's read-only role";
       return {
         cause: `${call} was denied to ${role} in ${f.accountId} (${code || "AccessDenied"})`,
         fix: `grant ${call} to that role (the modules' gate-access policy lists it), or lift the SCP that denies it`,
