@@ -67,9 +67,18 @@ interface ErrorShape {
   $response?: unknown;
 }
 
+/**
+ * The SDK's retry middleware wraps a thrown value that is not `instanceof Error` (a Node network error
+ * created in another realm, e.g. under a test runner's VM) as `new Error("AWS SDK error wrapper for " +
+ * String(error))`, which drops `code` (@smithy/core, retry/middleware-retry/util.ts asSdkError). The
+ * errno still stands in the text ("... for Error: connect ECONNREFUSED 127.0.0.1:9").
+ */
+const WRAPPED_ERRNO = /^AWS SDK error wrapper for [^:]*: .*?\b(E[A-Z]{3,}[A-Z0-9_]*|ERR_[A-Z0-9_]+)\b/;
+
 function errorCode(e: ErrorShape): string {
   for (const c of [e.Code, e.name, e.code]) if (typeof c === "string" && c !== "" && c !== "Error") return c;
-  return "Error";
+  const wrapped = typeof e.message === "string" ? WRAPPED_ERRNO.exec(e.message) : null;
+  return wrapped?.[1] ?? "Error";
 }
 
 function httpStatus(e: ErrorShape): number | null {
@@ -83,18 +92,17 @@ function httpStatus(e: ErrorShape): number | null {
  * identity token file, container or instance metadata).
  */
 export function credentialSearchDescription(env: NodeJS.ProcessEnv = process.env): string {
-  const set = (name: string): string => `${name} ${env[name] !== undefined && env[name] !== "" ? "set" : "not set"}`;
-  const profile = env["AWS_PROFILE"] !== undefined && env["AWS_PROFILE"] !== "" ? `profile "${env["AWS_PROFILE"]}" (AWS_PROFILE)` : 'profile "default" (AWS_PROFILE not set)';
-  const credentialsFile = env["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials";
-  const configFile = env["AWS_CONFIG_FILE"] ?? "~/.aws/config";
-  const imdsOff = env["AWS_EC2_METADATA_DISABLED"] !== undefined && env["AWS_EC2_METADATA_DISABLED"] !== "false";
+  const given = (name: string): string | undefined => (env[name] !== undefined && env[name] !== "" ? env[name] : undefined);
+  const profile = given("AWS_PROFILE") !== undefined ? `profile "${given("AWS_PROFILE")}" (AWS_PROFILE)` : 'profile "default"';
+  const files = `${given("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials"} and ${given("AWS_CONFIG_FILE") ?? "~/.aws/config"}`;
+  const imdsOff = given("AWS_EC2_METADATA_DISABLED") !== undefined && env["AWS_EC2_METADATA_DISABLED"] !== "false";
   const remote =
-    env["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] !== undefined || env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] !== undefined
-      ? "container credentials (AWS_CONTAINER_CREDENTIALS_* set)"
+    given("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") !== undefined || given("AWS_CONTAINER_CREDENTIALS_FULL_URI") !== undefined
+      ? "container credentials"
       : imdsOff
-        ? "no instance metadata (AWS_EC2_METADATA_DISABLED)"
+        ? "instance metadata (off: AWS_EC2_METADATA_DISABLED)"
         : "EC2 instance metadata";
-  return `the SDK's default chain looked for AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (${set("AWS_ACCESS_KEY_ID")}), ${profile} in ${credentialsFile} and ${configFile}, a web identity token (${set("AWS_WEB_IDENTITY_TOKEN_FILE")}) and ${remote}`;
+  return `the SDK's default chain looked for AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ${profile} in ${files}, AWS_WEB_IDENTITY_TOKEN_FILE and ${remote}`;
 }
 
 /** Turns any thrown value into a kind, whether it is retryable and a loggable message. */
@@ -110,7 +118,9 @@ export function classifyAwsError(err: unknown): ClassifiedError {
   const describe = (what: string): string => `${what}: ${code}${where}${detail}`;
 
   if (NO_CREDENTIALS.test(code)) {
-    return { kind: "no-credentials", retryable: false, code, message: `no AWS credentials found (${code}: ${text.slice(0, 160) || "none"}); ${credentialSearchDescription()}` };
+    // The chain's generic sentence adds nothing; a specific one (an SSO session expired) is kept.
+    const said = text === "" || /^Could not load credentials from any providers/.test(text) ? code : `${code}: ${text.replace(/\s+/g, " ").slice(0, 160)}`;
+    return { kind: "no-credentials", retryable: false, code, message: `no AWS credentials found (${said}); ${credentialSearchDescription()}` };
   }
   if (ACCESS_DENIED.test(code) || status === 403) {
     return { kind: "access-denied", retryable: false, code, message: describe("access denied") };

@@ -25,7 +25,8 @@ function failedCall(f: ReadFailure): string {
 
 /** `connect ECONNREFUSED 127.0.0.1:9` -> `127.0.0.1:9`; `getaddrinfo ENOTFOUND host` -> `host`. */
 function afterCode(message: string, code: string): string | null {
-  const m = new RegExp(`${code} ([^\\s);]+)`).exec(message);
+  // The errno is followed by the address in Node's text ("connect ECONNREFUSED 127.0.0.1:9"); skip "(…".
+  const m = new RegExp(`${code} ([A-Za-z0-9\\[][^\\s);,]*)`).exec(message);
   return m?.[1] ?? null;
 }
 
@@ -61,7 +62,7 @@ export function explainFailure(f: ReadFailure): FailureExplanation {
       const detail = at >= 0 ? f.message.slice(at) : `no AWS credentials found (${f.message})`;
       return {
         cause: `${detail}, so nothing was sent`,
-        fix: "give the pipeline AWS credentials for the principal GuardrailsGateReadOnly trusts (environment variables, a profile or an OIDC web identity role), then rerun; waiting cannot help",
+        fix: `give the pipeline credentials (environment, profile or OIDC role) of a principal ${roleName(f.resource) ?? "the gate's read-only role"} trusts; waiting cannot help`,
         waitability: "stop-now",
       };
     }
@@ -72,6 +73,14 @@ export function explainFailure(f: ReadFailure): FailureExplanation {
           cause: `the host name ${host} does not resolve (${code})`,
           fix: "check --endpoint-url / AWS_ENDPOINT_URL and --home-region, and the runner's DNS",
           waitability: "stop-if-repeated",
+        };
+      }
+      if (code === "EAI_AGAIN") {
+        const host = afterCode(f.message, code) ?? "the endpoint";
+        return {
+          cause: `the host name ${host} could not be resolved: the DNS server did not answer (${code})`,
+          fix: "check the runner's DNS and network; rerun (--wait retries)",
+          waitability: "time-can-fix",
         };
       }
       if (code === CONNECTION_REFUSED) {
@@ -198,8 +207,9 @@ function joinNames(names: readonly string[]): string {
 /**
  * Sentences for several failed reads, one per distinct cause:
  * `GetAccountSummary and the credential report could not be read in 333… (us-east-1): <cause>; <fix>.`
+ * `allLabel` ("No IAM.4 source could be read") replaces the list when one cause failed every read.
  */
-export function failureSentences(items: readonly { what: string; failure: ReadFailure }[]): string[] {
+export function failureSentences(items: readonly { what: string; failure: ReadFailure }[], allLabel?: string): string[] {
   const groups = new Map<string, { whats: string[]; failure: ReadFailure; accounts: Set<string> }>();
   for (const { what, failure } of items) {
     const key = causeKey(failure);
@@ -211,7 +221,9 @@ export function failureSentences(items: readonly { what: string; failure: ReadFa
   return [...groups.values()].map((g) => {
     const e = explainFailure(g.failure);
     const where = g.accounts.size === 1 ? ` in ${g.failure.accountId} (${g.failure.region})` : "";
-    return `${capitalize(joinNames(g.whats))} could not be read${where}: ${e.cause}; ${e.fix}.`;
+    // One cause behind every read (no credentials, endpoint unreachable): the list would only lengthen the line.
+    const subject = allLabel !== undefined && groups.size === 1 && g.whats.length >= 3 ? allLabel : `${capitalize(joinNames(g.whats))} could not be read`;
+    return `${subject}${where}: ${e.cause}; ${e.fix}.`;
   });
 }
 

@@ -170,7 +170,7 @@ export function decideIam3(e: Iam3Evidence): Iam3Decision {
   const userState = new Map<string, { readable: boolean; overLimit: boolean; unknown: boolean }>();
   if (!e.users.ok) {
     // Without the complete user list no key age can be proven; the reason names why it could not be read.
-    unknowns.push(readFailureSentence("The IAM users (ListUsers, needed to prove every key's age)", e.users));
+    unknowns.push(readFailureSentence("The IAM user list (ListUsers)", e.users));
     sources.push({ name: "iam-access-keys", observedAt: e.users.observedAt, summary: `ListUsers failed: ${e.users.kind}`, accountId: e.users.accountId, region: e.users.region, api: e.users.api });
   } else {
     let keyCount = 0;

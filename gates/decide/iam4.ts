@@ -19,7 +19,7 @@ function decision(verdict: Verdict, reasons: string[], sources: SourceRecord[]):
 function unknownReasons(parts: readonly Pick<SourceAssessment, "notes" | "failure">[]): string[] {
   const failures = parts.flatMap((p) => (p.failure !== undefined ? [p.failure] : []));
   const notes = parts.flatMap((p) => (p.failure !== undefined ? [] : p.notes));
-  return [...failureSentences(failures), ...notes];
+  return [...failureSentences(failures, "No IAM.4 source could be read"), ...notes];
 }
 
 function describeFailed(findings: readonly FindingSummary[]): string {

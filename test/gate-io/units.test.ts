@@ -33,6 +33,19 @@ describe("classifyAwsError", () => {
     [Object.assign(new Error("@aws-sdk XML parse error: unexpected end of input.\n  Deserialization error: to see the raw response"), { $metadata: {} }), "malformed", false],
     [err("InternalFailure", 500, { $fault: "server" }), "error", true],
     [err("ValidationError", 400), "error", false],
+    // What the SDK's default chain throws when it finds nothing, and an SSO session without a token.
+    [err("CredentialsProviderError"), "no-credentials", false],
+    [err("TokenProviderError"), "no-credentials", false],
+    // Node's network and TLS errors (name "Error", errno in `code`).
+    [Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }), "unreachable", true],
+    [Object.assign(new Error("getaddrinfo ENOTFOUND gate.invalid"), { code: "ENOTFOUND" }), "unreachable", false],
+    [Object.assign(new Error("getaddrinfo EAI_AGAIN gate.example"), { code: "EAI_AGAIN" }), "unreachable", true],
+    [Object.assign(new Error("write EPROTO ...:wrong version number"), { code: "EPROTO" }), "unreachable", false],
+    [Object.assign(new Error("self-signed certificate"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" }), "unreachable", false],
+    [Object.assign(new Error("unable to verify the first certificate"), { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }), "unreachable", false],
+    [Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: "ERR_TLS_CERT_ALTNAME_INVALID" }), "unreachable", false],
+    // The SDK's wrapper for an error from another realm keeps the errno only in its text.
+    [new Error("AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9"), "unreachable", true],
   ] as const)("case %#", (e, kind, retryable) => {
     const c = classifyAwsError(e);
     expect([c.kind, c.retryable]).toEqual([kind, retryable]);
@@ -80,6 +93,19 @@ describe("callAws", () => {
     const p = callAws("iam:X", { ...policy(30, 10), callTimeoutMs: 1_000 }, hang);
     await expect(p).rejects.toMatchObject({ kind: "timeout" });
     expect(Date.now() - started).toBeLessThan(300);
+  });
+
+  it("tells the call's own timeout (CallTimeout) from the account deadline (DeadlineExceeded)", async () => {
+    const hang = (signal: AbortSignal) => new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(err("AbortError"))));
+    await expect(callAws("iam:X", policy(1_000, 1), hang)).rejects.toMatchObject({ kind: "timeout", code: "CallTimeout", call: "iam:X" });
+    await expect(callAws("iam:X", { ...policy(30, 1), callTimeoutMs: 1_000 }, hang)).rejects.toMatchObject({ kind: "timeout", code: "DeadlineExceeded" });
+  });
+
+  it("names the call and the role of an AssumeRole", async () => {
+    const p = callAws("sts:AssumeRole arn:aws:iam::123456789012:role/R", policy(1_000), async () => {
+      throw err("AccessDenied", 403);
+    });
+    await expect(p).rejects.toMatchObject({ kind: "access-denied", call: "sts:AssumeRole", resource: "arn:aws:iam::123456789012:role/R" });
   });
 
   it("does not retry a malformed body", async () => {
