@@ -195,6 +195,8 @@ export function readFailureSentence(what: string, f: ReadFailure): string {
 function causeKey(f: ReadFailure): string {
   // No credentials / DNS / refused connections / TLS are about the runner, not about an account.
   if (f.kind === "no-credentials" || (f.kind === "unreachable" && f.code !== undefined)) return `${f.kind}|${f.code ?? ""}`;
+  // The pipeline's own credentials rejected on AssumeRole: the same for every account.
+  if (f.kind === "access-denied" && isAssumeRole(f) && AUTH_REJECTED.has(f.code ?? "")) return `rejected|${f.code ?? ""}`;
   if (f.kind === "access-denied" && isAssumeRole(f)) return `assume|${f.resource ?? f.accountId}`;
   return `${f.kind}|${f.code ?? ""}|${failedCall(f)}|${f.accountId}|${f.region}`;
 }

@@ -126,6 +126,18 @@ describe("each failure class names its cause and the fix that helps", () => {
     expectShort(v);
   });
 
+  it("credentials AWS rejects (unknown or expired key): says so, not 'access denied'", async () => {
+    const saved = process.env["AWS_ACCESS_KEY_ID"];
+    process.env["AWS_ACCESS_KEY_ID"] = "AKIAI44QH8DHBEXAMPLE"; // a documentation key the endpoint does not know
+    try {
+      const v = await checkAccount(fastOptions(aws, IDS.clean));
+      expect(iam4(v)).toEqual([expect.stringMatching(/^No IAM\.4 source could be read: AWS rejected the credentials on sts:AssumeRole \(InvalidClientTokenId\): they are invalid or expired; refresh the pipeline's AWS credentials/)]);
+      expectShort(v);
+    } finally {
+      process.env["AWS_ACCESS_KEY_ID"] = saved;
+    }
+  });
+
   it("an API denied: names the action and the role to grant it to", async () => {
     aws.faults.push({ service: "iam", action: "GetAccountSummary", fault: "accessDenied" });
     const v = await checkAccount(fastOptions(aws, IDS.clean));
