@@ -3,6 +3,7 @@
  * contract, tagging, verify, usage errors that send nothing, and no unmasked access key id anywhere.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
@@ -117,9 +118,14 @@ describe("reasons a pipeline log reader acts on", () => {
   });
 
   it("an unreachable endpoint exits 3 and says where nothing answered", async () => {
-    const r = await run(["check", MEMBER.clean, ...common, "--endpoint-url", "http://127.0.0.1:9"]);
+    // A port nothing listens on: bound, then released.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const r = await run(["check", MEMBER.clean, ...common, "--endpoint-url", `http://127.0.0.1:${port}`]);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/nothing accepts connections at 127\.0\.0\.1:9 \(ECONNREFUSED\); check --endpoint-url/);
+    expect(r.stdout).toContain(`nothing accepts connections at 127.0.0.1:${port} (ECONNREFUSED); check --endpoint-url`);
   });
 });
 
