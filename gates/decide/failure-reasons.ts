@@ -149,6 +149,13 @@ export function explainFailure(f: ReadFailure): FailureExplanation {
           waitability: "time-can-fix",
         };
       }
+      if (code === "ReportInProgress") {
+        return {
+          cause: "IAM was still generating the credential report when the account deadline passed",
+          fix: "rerun (--wait keeps polling), or raise --timeout",
+          waitability: "time-can-fix",
+        };
+      }
       if (code === "Interrupted") {
         return { cause: "the sweep was interrupted (Ctrl-C) before it finished", fix: "rerun the check", waitability: "time-can-fix" };
       }

@@ -216,7 +216,7 @@ export function decideIam3(e: Iam3Evidence): Iam3Decision {
 
   /* ---------------- Security Hub */
   if (!e.findings.ok) {
-    notes.push(`Security Hub IAM.3 findings could not be read (${explainFailure(e.findings).cause}); live IAM data decides.`);
+    notes.push(`Security Hub IAM.3 findings could not be read: ${explainFailure(e.findings).cause}; live IAM data decides.`);
     sources.push({ name: "security-hub", observedAt: e.findings.observedAt, summary: `GetFindings failed: ${e.findings.kind}`, accountId: e.findings.accountId, region: e.findings.region, api: e.findings.api });
   } else {
     let counted = 0;
