@@ -4,7 +4,8 @@
  * longest chain of calls that must run one after another:
  *   AssumeRole(target) -> ListUsers -> ListAccessKeys | ListUserTags           (IAM.3 live data)
  *   AssumeRole(target) -> GetAccountSummary | GetCredentialReport [-> polls]    (IAM.4 A, B)
- *   AssumeRole(security hub) -> GetFindings pages                               (IAM.4 C, IAM.3 findings)
+ *   AssumeRole(target) -> DescribeHub                                           (Security Hub on in the account)
+ *   AssumeRole(security hub) -> 3 concurrent GetFindings queries, each paged    (IAM.4 C, IAM.3 findings)
  * Each link costs at least the injected latency; counts come from the endpoint's request log.
  * Goals: wall / critical path <= 1.2 (median warm run), peak RSS < 150 MiB (endpoint in the same process).
  */
@@ -59,8 +60,8 @@ function criticalChain(requests: { action: string; accountId: string }[]): numbe
   const iam3Live = count("ListUsers") + hasUsers;
   const iam4Target = Math.max(count("GetAccountSummary"), count("GetCredentialReport") + count("GenerateCredentialReport"));
   const targetChain = 1 + Math.max(iam3Live, iam4Target);
-  // Two controls' findings are read concurrently: the longer one is the IAM.4 or IAM.3 page count.
-  const findingsChain = 1 + Math.ceil(count("GetFindings", SECURITY_HUB) / 2);
+  // Three queries run concurrently (control ids; IAM.4 and IAM.3 generator ids): the longest is about a third.
+  const findingsChain = 1 + Math.ceil(count("GetFindings", SECURITY_HUB) / 3);
   return Math.max(targetChain, findingsChain);
 }
 

@@ -15,6 +15,7 @@ import type { CollectContext } from "./collect/context";
 import { applyAccountStatus, decideAccountStatus, type AccountStatusDecision } from "./decide/account-status";
 import { decideIam3 } from "./decide/iam3";
 import { decideIam4 } from "./decide/iam4";
+import { waitAdvice } from "./decide/wait";
 import { writeEvidence } from "./evidence-io";
 import { DEFAULTS, validateCheckOptions, type CheckAccountOptions } from "./options";
 import type { AccountVerdict, ControlDecision, ControlResult } from "./types";
@@ -118,8 +119,23 @@ export function failBackedByLiveData(o: CheckOutcome): boolean {
 }
 
 /**
+ * Why --wait should stop before its time is up, or null to keep waiting: nothing waiting can fix
+ * (no credentials: at once), or a cause time cannot fix seen on this attempt and the previous one
+ * (gates/decide/wait.ts says which).
+ */
+export function reasonToStopWaiting(outcome: CheckOutcome, previous: ReadonlySet<string>): { stop: string | null; persistent: Set<string> } {
+  const iam3Required = outcome.verdict.controls.some((c) => c.id === CONTROL_IAM3 && c.required);
+  const advice = waitAdvice(outcome.evidence, iam3Required);
+  const persistent = new Set(advice.persistent.keys());
+  if (advice.stopNow !== null) return { stop: advice.stopNow, persistent };
+  const repeated = [...advice.persistent].find(([key]) => previous.has(key));
+  return { stop: repeated === undefined ? null : `${repeated[1]} (seen on two attempts in a row)`, persistent };
+}
+
+/**
  * Runs the check, and with `waitMs` re-evaluates the root-key Config rule and re-checks with
- * backoff until PASS, a live-data FAIL, or the wait is over. `aws` is shared with promoteAccount.
+ * backoff until PASS, a live-data FAIL, a cause waiting cannot fix, or the wait is over. `aws` is
+ * shared with promoteAccount.
  */
 export async function runCheck(opts: CheckAccountOptions, aws: AwsClientFactory): Promise<CheckOutcome> {
   validateCheckOptions(opts);
@@ -132,6 +148,11 @@ export async function runCheck(opts: CheckAccountOptions, aws: AwsClientFactory)
   let outcome = await evaluateOnce(opts, aws, budget());
   progress(`attempt 1: ${outcome.verdict.verdict}`);
   if (outcome.verdict.verdict === "PASS" || failBackedByLiveData(outcome) || statusWaitCannotFix(outcome)) return outcome;
+  let stop = reasonToStopWaiting(outcome, new Set());
+  if (stop.stop !== null) {
+    progress(`stopped waiting: ${stop.stop}`);
+    return outcome;
+  }
   try {
     const rules = await reevaluateRootKeyRules(aws, policyFor(opts, budget()), opts.accountId);
     progress(rules.length > 0 ? `started Config evaluation of ${rules.join(", ")}` : "no IAM_ROOT_ACCESS_KEY_CHECK Config rule found in the account");
@@ -147,6 +168,11 @@ export async function runCheck(opts: CheckAccountOptions, aws: AwsClientFactory)
     outcome = await evaluateOnce(opts, aws, budget());
     progress(`attempt ${attempt}: ${outcome.verdict.verdict}`);
     if (outcome.verdict.verdict === "PASS" || failBackedByLiveData(outcome) || statusWaitCannotFix(outcome)) break;
+    stop = reasonToStopWaiting(outcome, stop.persistent);
+    if (stop.stop !== null) {
+      progress(`stopped waiting: ${stop.stop}`);
+      break;
+    }
   }
   return outcome;
 }

@@ -1,41 +1,19 @@
 /**
- * The part of the organization config file (the same JSON the modules read) that the gate uses.
- * Validated here with its own schema: gates and modules share only modules/constants.ts.
- * Unknown fields are ignored; a wrong type in a field the gate reads is a usage error (exit 2).
+ * The organization config file, read by the gate with the MODULES' schema (modules/config/validate):
+ * the gate and `cdktf deploy` can never read the same file differently. Unknown keys, unknown regions
+ * and every other problem are reported all at once, each with its path and value; the CLI turns that
+ * into exit 2 before any request. The gate then uses a subset of the resolved config (defaults applied).
+ *
+ * Only the pure schema files are imported (schema, validate, regions: zod and modules/constants),
+ * never modules/config/index.ts or anything that loads cdktf: the schema is a shared contract, like
+ * modules/constants.ts.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { z } from "zod";
-import { GATE_CONTROLS } from "../modules/constants";
+import type { GuardrailsConfig } from "../modules/config/schema";
+import { validateConfig } from "../modules/config/validate";
 
-const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
-const ouId = z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, "must be an OU id like ou-ab12-cdef3456");
-
-const gateSection = z
-  .object({
-    roleName: z.string().min(1).max(64).optional(),
-    readyTagKey: z.string().min(1).max(128).optional(),
-    exceptionsFile: z.string().min(1).optional(),
-    exceptionMaxWindowDays: z.number().int().positive().optional(),
-    ownerTagKey: z.string().min(1).max(128).optional(),
-    require: z.array(z.enum(GATE_CONTROLS as [string, ...string[]])).optional(),
-  })
-  .loose();
-
-const gateConfigSchema = z
-  .object({
-    partition: z.enum(["aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]).optional(),
-    managementAccountId: accountId.optional(),
-    securityToolingAccountId: accountId.optional(),
-    homeRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region like us-east-1").optional(),
-    organization: z.object({ productionOuId: ouId.optional() }).loose().optional(),
-    awsConfig: z.object({ maxAccessKeyAgeDays: z.number().int().positive().optional() }).loose().optional(),
-    evidence: z.object({ bucketName: z.string().min(3).optional() }).loose().optional(),
-    gate: gateSection.optional(),
-  })
-  .loose();
-
-export type GateConfig = z.infer<typeof gateConfigSchema>;
+export type GateConfig = GuardrailsConfig;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -44,24 +22,23 @@ export class ConfigError extends Error {
   }
 }
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("") || "(root)";
-}
-
-/** Parses config text; `file` names the source in messages. Throws ConfigError naming file and field. */
-export function parseGateConfig(text: string, file: string): GateConfig {
+/**
+ * Parses and validates config text; `file` names the source in messages. `now` judges expiring
+ * disables exactly as synth does. Throws ConfigError listing every problem, one per line.
+ */
+export function parseGateConfig(text: string, file: string, now: Date = new Date()): GateConfig {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     throw new ConfigError(`${file}: not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const parsed = gateConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${file}: ${fieldPath(i.path)}: ${i.message}`);
-    throw new ConfigError(issues.join("\n"));
+  const result = validateConfig(json, { now });
+  if ("errors" in result) {
+    const count = result.errors.length === 1 ? "1 error" : `${result.errors.length} errors`;
+    throw new ConfigError([`${file}: invalid guardrails config (${count}; the same schema cdktf deploy uses):`, ...result.errors.map((e) => `${file}: ${e}`)].join("\n"));
   }
-  return parsed.data;
+  return result.config;
 }
 
 export interface LoadedConfig {
@@ -70,7 +47,7 @@ export interface LoadedConfig {
   digest: string;
 }
 
-export function loadGateConfig(file: string): LoadedConfig {
+export function loadGateConfig(file: string, now: Date = new Date()): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -78,5 +55,5 @@ export function loadGateConfig(file: string): LoadedConfig {
     const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
     throw new ConfigError(`${file}: cannot read the config file (${code})`);
   }
-  return { config: parseGateConfig(text, file), digest: createHash("sha256").update(text).digest("hex") };
+  return { config: parseGateConfig(text, file, now), digest: createHash("sha256").update(text).digest("hex") };
 }

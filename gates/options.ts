@@ -3,6 +3,7 @@
  * before anything touches the network (a GateUsageError is the CLI's exit 2).
  */
 import { CONTROL_IAM4, DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, GATE_CONTROLS, GATE_READ_ONLY_ROLE_NAME, READY_TAG_KEY, type ControlId } from "../modules/constants";
+import { partitionOfRegion } from "../modules/config/regions";
 import type { CallRateLimiter, RetryPolicy } from "./aws/call";
 import { DEFAULT_RETRY } from "./aws/call";
 import type { AccessKeyException, AccountStatusEvidence, Read } from "./types";
@@ -90,11 +91,21 @@ export class GateUsageError extends Error {
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 
 export function isControlId(id: string): id is ControlId {
   return (GATE_CONTROLS as readonly string[]).includes(id);
+}
+
+/**
+ * The home region must be a region AWS has (the modules' list, so a typo fails here with exit 2 instead
+ * of a DNS error later) and belong to the partition the role ARNs are built for.
+ */
+export function homeRegionProblems(region: string, partition: string, label = "home region"): string[] {
+  const regionPartition = partitionOfRegion(region);
+  if (regionPartition === undefined) return [`${label} ${JSON.stringify(region)} is not an AWS region (e.g. us-east-1; the known regions are listed in modules/config/regions.ts)`];
+  if (regionPartition !== partition) return [`${label} ${JSON.stringify(region)} is a region of partition "${regionPartition}", not of "${partition}" (config partition)`];
+  return [];
 }
 
 /** Throws GateUsageError with every problem found, one per line. */
@@ -106,7 +117,7 @@ export function validateCheckOptions(o: PromoteAccountOptions): void {
   account("account id", o.accountId);
   account("security hub account", o.securityHubAccountId);
   if (o.managementAccountId !== undefined) account("management account", o.managementAccountId);
-  if (!REGION_PATTERN.test(o.homeRegion)) problems.push(`home region ${JSON.stringify(o.homeRegion)} is not an AWS region like us-east-1`);
+  problems.push(...homeRegionProblems(o.homeRegion, o.partition ?? DEFAULTS.partition));
   if (o.roleName !== undefined && !ROLE_NAME_PATTERN.test(o.roleName)) problems.push(`role name ${JSON.stringify(o.roleName)} is not a valid IAM role name`);
   for (const id of o.require ?? []) if (!isControlId(id)) problems.push(`unknown control ${JSON.stringify(id)} in require (valid: ${GATE_CONTROLS.join(", ")})`);
   if (o.require !== undefined && o.require.length === 0) problems.push("require lists no control");

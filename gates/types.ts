@@ -14,6 +14,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Why a read did not produce data. None of these is ever read as "empty" or "clean". */
 export type ReadFailureKind =
+  | "no-credentials" // the SDK's default credential chain found none: nothing could be sent
+  | "unreachable" // no HTTP answer at all: connection refused, DNS name not found, TLS failure, host unreachable
   | "access-denied"
   | "throttled" // throttling outlived the retries
   | "timeout" // a call's own timeout, or the account deadline
@@ -28,6 +30,8 @@ export interface ReadLocation {
   region: string;
   /** e.g. "iam:GetAccountSummary", "securityhub:GetFindings" */
   api: string;
+  /** The role whose permissions the read used (the gate's read-only role ARN); absent: the gate's own credentials. */
+  principal?: string;
 }
 
 export interface ReadSuccess<T> extends ReadLocation {
@@ -42,6 +46,15 @@ export interface ReadFailure extends ReadLocation {
   /** Human sentence; never contains secrets or unmasked access key ids. */
   message: string;
   observedAt: string;
+  /**
+   * The error code: the service's (AccessDenied, InvalidAccessException), the network's (ECONNREFUSED,
+   * ENOTFOUND, EPROTO) or the gate's (CallTimeout, DeadlineExceeded). Absent when unknown.
+   */
+  code?: string;
+  /** The call that failed, when it is not `api` itself: "sts:AssumeRole" of the role in `accountId`. */
+  failedCall?: string;
+  /** What the failed call was about, e.g. the role ARN AssumeRole was denied on. */
+  resource?: string;
 }
 export type Read<T> = ReadSuccess<T> | ReadFailure;
 
@@ -60,12 +73,32 @@ export interface AccountStatusEvidence {
   status: string | null;
 }
 
+/**
+ * Security Hub in the TARGET account and home region (securityhub:DescribeHub through the gate role).
+ * "Not subscribed" (InvalidAccessException) is a positive answer: enabled false, with AWS's words.
+ */
+export interface SecurityHubStatus {
+  enabled: boolean;
+  /** enabled: SubscribedAt (ISO 8601) when given; else null. */
+  subscribedAt: string | null;
+  /** SECURITY_CONTROL (consolidated control findings) or STANDARD_CONTROL; null when unknown or not enabled. */
+  controlFindingGenerator: string | null;
+  /** not enabled: the error AWS answered ("InvalidAccessException: Account … is not subscribed …"). */
+  notEnabledBecause: string | null;
+}
+
 /** Source B, raw: iam:GetCredentialReport. Parsed by the pure parser, not by the I/O layer. */
 export interface RawCredentialReport {
   /** The CSV as text (UTF-8 decoded from the API's bytes). */
   content: string;
   /** GeneratedTime from the API, ISO 8601, or null when absent. */
   generatedTime: string | null;
+  /**
+   * This run asked IAM to generate a report (GenerateCredentialReport) before this one was read. IAM
+   * hands back the existing report when one is younger than 4 h by its clock, so a report can still be
+   * older than the gate's 4 h limit after regeneration. Absent: unknown (evidence built elsewhere).
+   */
+  generationRequested?: boolean;
 }
 
 /**
@@ -101,6 +134,8 @@ export interface Iam4Evidence {
   credentialReport: Read<RawCredentialReport>;
   /** IAM.4 findings as returned by GetFindings (server-filtered); filtered again on the client. */
   findings: Read<FindingSummary[]>;
+  /** Is Security Hub enabled in the target account's home region? No finding can come while it is not. */
+  targetSecurityHub: Read<SecurityHubStatus>;
   acceptNoRootCredentials: boolean;
   /** ListOrganizationsFeatures lists RootCredentialsManagement; read only with acceptNoRootCredentials. */
   rootCredentialsManagement: Read<boolean> | null;

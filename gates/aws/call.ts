@@ -3,7 +3,7 @@
  * account deadline (whichever comes first), and throttling / 5xx / dropped connections are retried
  * with exponential backoff and full jitter only while the deadline leaves room for it.
  */
-import { AwsCallError, classifyAwsError } from "./errors";
+import { AwsCallError, CALL_TIMEOUT, DEADLINE_EXCEEDED, classifyAwsError } from "./errors";
 
 export interface RetryPolicy {
   /** Attempts per call, the first included. */
@@ -17,8 +17,10 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, ma
 /** The point in time by which everything for one account must be finished. */
 export class Deadline {
   readonly at: number;
+  readonly startedAt: number;
   constructor(budgetMs: number, private readonly clock: () => number = Date.now) {
-    this.at = clock() + budgetMs;
+    this.startedAt = clock();
+    this.at = this.startedAt + budgetMs;
   }
   remainingMs(): number {
     return Math.max(0, this.at - this.clock());
@@ -65,23 +67,34 @@ async function attemptOnce<T>(attempt: (signal: AbortSignal) => Promise<T>, limi
   }
 }
 
+/** "sts:AssumeRole arn:aws:iam::1:role/R" -> call "sts:AssumeRole", resource the ARN; other suffixes are context. */
+function callOf(api: string): { call: string; resource?: string } {
+  const [call = api, second] = api.split(" ");
+  return second !== undefined && second.startsWith("arn:") ? { call, resource: second } : { call };
+}
+
 /**
- * `api` names the operation for messages ("iam:GetAccountSummary"). Throws AwsCallError (never
- * another type) so callers can turn it into a ReadFailure.
+ * `api` names the operation for messages ("iam:GetAccountSummary"; "sts:AssumeRole <role ARN>").
+ * Throws AwsCallError (never another type) so callers can turn it into a ReadFailure. Timeouts carry
+ * the code CallTimeout (this call's own limit, --call-timeout) or DeadlineExceeded (the account's
+ * deadline, --timeout), so the reason can name the flag that helps.
  */
 export async function callAws<T>(api: string, policy: CallPolicy, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const random = policy.random ?? Math.random;
+  const where = callOf(api);
+  const fail = (kind: AwsCallError["kind"], code: string, message: string): AwsCallError => new AwsCallError(kind, code, `${api}: ${message}`, where);
+  const deadlineSeconds = (): string => `${Math.round((policy.deadline.at - policy.deadline.startedAt) / 100) / 10} s`;
   for (let n = 1; ; n++) {
     const remaining = policy.deadline.remainingMs();
-    if (remaining <= 0) throw new AwsCallError("timeout", "DeadlineExceeded", `${api}: the account deadline passed before the call could be made`);
+    if (remaining <= 0) throw fail("timeout", DEADLINE_EXCEEDED, `the account deadline (${deadlineSeconds()}) passed before the call could be made`);
     const limit = Math.min(policy.callTimeoutMs, remaining);
     const cutByDeadline = limit < policy.callTimeoutMs;
-    if (policy.signal?.aborted === true) throw new AwsCallError("timeout", "Interrupted", `${api}: the sweep was interrupted`);
+    if (policy.signal?.aborted === true) throw fail("timeout", "Interrupted", "the sweep was interrupted");
     if (policy.limiter !== undefined) {
       try {
         await policy.limiter.acquire(api, policy.signal);
       } catch {
-        throw new AwsCallError("timeout", "Interrupted", `${api}: the sweep was interrupted`);
+        throw fail("timeout", "Interrupted", "the sweep was interrupted");
       }
     }
     try {
@@ -92,18 +105,19 @@ export async function callAws<T>(api: string, policy: CallPolicy, attempt: (sign
       const c = classifyAwsError(err);
       policy.limiter?.record(api, c.kind === "throttled" ? "throttled" : "failed");
       if (c.kind === "timeout") {
-        const why = cutByDeadline ? "the account deadline passed" : `no answer within the call timeout of ${policy.callTimeoutMs} ms`;
-        if (cutByDeadline || n >= policy.retry.maxAttempts) throw new AwsCallError("timeout", "Timeout", `${api}: ${why} (attempt ${n})`);
+        if (cutByDeadline) throw fail("timeout", DEADLINE_EXCEEDED, `the account deadline (${deadlineSeconds()}) passed while waiting for an answer (attempt ${n})`);
+        if (n >= policy.retry.maxAttempts) throw fail("timeout", CALL_TIMEOUT, `no answer within the call timeout of ${policy.callTimeoutMs} ms (${n} attempts)`);
       } else if (!c.retryable || n >= policy.retry.maxAttempts) {
         const after = c.retryable ? ` after ${n} attempts` : "";
-        throw new AwsCallError(c.kind, c.code, `${api}: ${c.message}${after}`);
+        throw fail(c.kind, c.code, `${c.message}${after}`);
       }
       // Full jitter: sleep a random time in [0, min(cap, base * 2^(n-1))).
       const ceiling = Math.min(policy.retry.maxDelayMs, policy.retry.baseDelayMs * 2 ** (n - 1));
       const delay = Math.floor(random() * ceiling);
       if (delay >= policy.deadline.remainingMs()) {
-        const kind = c.kind === "throttled" ? "throttled" : "timeout";
-        throw new AwsCallError(kind, c.code, `${api}: ${c.message}; the account deadline left no time to retry (attempt ${n})`);
+        // Out of time: say what kept failing, and that the deadline is what ended the retries.
+        const code = c.kind === "timeout" ? DEADLINE_EXCEEDED : c.code;
+        throw fail(c.kind, code, `${c.message}; the account deadline (${deadlineSeconds()}) left no time to retry (attempt ${n})`);
       }
       await sleep(delay);
     }

@@ -45,10 +45,15 @@ export class AccountClients {
   private iamClient: IAMClient | undefined;
   private securityHubClient: SecurityHubClient | undefined;
   private configClient: ConfigServiceClient | undefined;
+  /** When the assumed-role credentials expire (epoch ms), or null when unknown. */
+  readonly expiresAtMs: number | null;
   constructor(
     readonly accountId: string,
     private readonly clientConfig: ClientConfig,
-  ) {}
+  ) {
+    const expiration = clientConfig.credentials?.expiration;
+    this.expiresAtMs = expiration !== undefined ? expiration.getTime() : null;
+  }
   get iam(): IAMClient {
     this.iamClient ??= new IAMClient(this.clientConfig);
     return this.iamClient;
@@ -63,10 +68,13 @@ export class AccountClients {
   }
 }
 
+/** Replace assumed-role credentials this long before they expire. */
+const SESSION_REFRESH_MARGIN_MS = 60_000;
+
 export class AwsClientFactory {
   readonly settings: AwsSettings;
   private readonly handler: NodeHttpHandler;
-  private readonly assumed = new Map<string, Promise<AccountClients>>();
+  private readonly assumed = new Map<string, { clients: Promise<AccountClients>; expiresAtMs: number | null }>();
   private ownSts: STSClient | undefined;
   private ownIam: IAMClient | undefined;
   private ownOrganizations: OrganizationsClient | undefined;
@@ -104,18 +112,27 @@ export class AwsClientFactory {
   }
 
   /**
-   * Clients in `accountId` under the gate's read-only role. One AssumeRole per account per run:
-   * concurrent callers share the same promise. Throws AwsCallError.
+   * Clients in `accountId` under the gate's read-only role. One AssumeRole per account while its
+   * session lasts: concurrent callers share the same promise. The session is 900 s
+   * (DurationSeconds below), shorter than a `--wait 15m` or longer, so credentials that expire
+   * within a minute are replaced by a new AssumeRole instead of failing with ExpiredToken.
+   * Throws AwsCallError.
    */
   inAccount(accountId: string, policy: CallPolicy): Promise<AccountClients> {
-    let pending = this.assumed.get(accountId);
-    if (pending === undefined) {
-      pending = this.assume(accountId, policy);
-      this.assumed.set(accountId, pending);
+    const cached = this.assumed.get(accountId);
+    if (cached !== undefined && (cached.expiresAtMs === null || cached.expiresAtMs - Date.now() > SESSION_REFRESH_MARGIN_MS)) return cached.clients;
+    const entry: { clients: Promise<AccountClients>; expiresAtMs: number | null } = { clients: this.assume(accountId, policy), expiresAtMs: null };
+    this.assumed.set(accountId, entry);
+    entry.clients.then(
+      (c) => {
+        entry.expiresAtMs = c.expiresAtMs;
+      },
       // A failed assume is not cached: a later call (e.g. a --wait re-check) tries again.
-      pending.catch(() => this.assumed.delete(accountId));
-    }
-    return pending;
+      () => {
+        if (this.assumed.get(accountId) === entry) this.assumed.delete(accountId);
+      },
+    );
+    return entry.clients;
   }
 
   private async assume(accountId: string, policy: CallPolicy): Promise<AccountClients> {

@@ -9,7 +9,7 @@ import { CONTROL_IAM4, type ControlId } from "../../modules/constants";
 import { ConfigError, loadGateConfig, type GateConfig } from "../config";
 import { parseDuration } from "../duration";
 import { ExceptionsRegisterError, loadExceptionsRegister } from "../exceptions/register";
-import { ACCOUNT_ID_PATTERN, DEFAULTS, GateUsageError, isControlId, validateCheckOptions, type PromoteAccountOptions } from "../options";
+import { ACCOUNT_ID_PATTERN, DEFAULTS, GateUsageError, homeRegionProblems, isControlId, validateCheckOptions, type PromoteAccountOptions } from "../options";
 import { UsageError, type CliIo } from "./io";
 
 export const OUTPUT_FORMATS = ["text", "json", "markdown", "junit"] as const;
@@ -62,20 +62,13 @@ export function addAccountOptions(cmd: Command, opts: { promote: boolean }): Com
   return cmd;
 }
 
-function duration(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = parseDuration(text);
-  if (ms === null) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a duration: use 90s, 15m, 1h or plain seconds`);
-  return ms;
-}
-
-/** IAM.4 is always required (it can never be waived); --require can add IAM.3. */
-function requiredControls(flags: string[], config: GateConfig | null): ControlId[] {
-  const ids = flags.length > 0 ? flags.flatMap((f) => f.split(",")).map((s) => s.trim()).filter((s) => s !== "") : (config?.gate?.require ?? []);
+/** IAM.4 is always required (it can never be waived); --require can add IAM.3. Unknown ids go to `problems`. */
+function requiredControls(flags: string[], config: GateConfig | null, problems: string[]): ControlId[] {
+  const ids = flags.length > 0 ? flags.flatMap((f) => f.split(",")).map((s) => s.trim()).filter((s) => s !== "") : (config?.gate.require ?? []);
   const out: ControlId[] = [CONTROL_IAM4];
   for (const id of ids) {
-    if (!isControlId(id)) throw new UsageError(`--require: unknown control ${JSON.stringify(id)} (valid: IAM.4, IAM.3)`);
-    if (!out.includes(id)) out.push(id);
+    if (!isControlId(id)) problems.push(`--require: unknown control ${JSON.stringify(id)} (valid: IAM.4, IAM.3)`);
+    else if (!out.includes(id)) out.push(id);
   }
   return out;
 }
@@ -87,65 +80,86 @@ export interface ResolvedAccountOptions {
   warnings: string[];
 }
 
-/** Flags + config file -> library options. Throws UsageError; sends nothing. */
+/**
+ * Flags + config file -> library options. Throws one UsageError listing every problem found (config
+ * errors with their paths, flags, exceptions register); sends nothing.
+ */
 export function resolveAccountOptions(accountId: string, raw: RawAccountOptions, io: CliIo, now: Date): ResolvedAccountOptions {
-  if (!ACCOUNT_ID_PATTERN.test(accountId)) throw new UsageError(`account id ${JSON.stringify(accountId)} is not a 12-digit AWS account id`);
+  const problems: string[] = [];
+  if (!ACCOUNT_ID_PATTERN.test(accountId)) problems.push(`account id ${JSON.stringify(accountId)} is not a 12-digit AWS account id`);
   let config: GateConfig | null = null;
+  let configOk = true;
   let configDigest: string | undefined;
   let configDir = io.cwd;
   if (raw.config !== undefined) {
     const file = resolve(io.cwd, raw.config);
     try {
-      const loaded = loadGateConfig(file);
+      const loaded = loadGateConfig(file, now);
       config = loaded.config;
       configDigest = loaded.digest;
       configDir = dirname(file);
     } catch (err) {
-      if (err instanceof ConfigError) throw new UsageError(err.message);
-      throw err;
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(err.message);
+      configOk = false;
     }
   }
+  const duration = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text);
+    if (ms === null) problems.push(`${flag} ${JSON.stringify(text)} is not a duration: use 90s, 15m, 1h or plain seconds`);
+    return ms ?? undefined;
+  };
 
-  const homeRegion = raw.homeRegion ?? config?.homeRegion ?? io.env["AWS_REGION"] ?? io.env["AWS_DEFAULT_REGION"];
-  if (homeRegion === undefined) throw new UsageError("no home region: pass --home-region or set homeRegion in the config");
+  // Where the home region came from, so a bad value is named with its source.
+  const homeRegionSource: [string, string | undefined][] = [
+    ["--home-region", raw.homeRegion],
+    ["homeRegion in the config", config?.homeRegion],
+    ["AWS_REGION", io.env["AWS_REGION"]],
+    ["AWS_DEFAULT_REGION", io.env["AWS_DEFAULT_REGION"]],
+  ];
+  const [homeRegionFrom, homeRegion] = homeRegionSource.find(([, v]) => v !== undefined) ?? ["", undefined];
+  if (homeRegion === undefined && configOk) problems.push("no home region: pass --home-region or set homeRegion in the config");
+  const partition = config?.partition ?? DEFAULTS.partition;
+  if (homeRegion !== undefined) problems.push(...homeRegionProblems(homeRegion, partition, `home region (${homeRegionFrom})`));
   const securityHubAccountId = raw.securityHubAccount ?? config?.securityToolingAccountId;
-  if (securityHubAccountId === undefined) {
-    throw new UsageError("no Security Hub account: pass --security-hub-account <id> or set securityToolingAccountId in the config");
+  if (securityHubAccountId === undefined && configOk) {
+    problems.push("no Security Hub account: pass --security-hub-account <id> or set securityToolingAccountId in the config");
   }
-  let maxAccessKeyAgeDays = config?.awsConfig?.maxAccessKeyAgeDays;
+  let maxAccessKeyAgeDays = config?.awsConfig.maxAccessKeyAgeDays;
   if (raw.maxAccessKeyAge !== undefined) {
     maxAccessKeyAgeDays = Number(raw.maxAccessKeyAge);
     if (!/^\d+$/.test(raw.maxAccessKeyAge) || maxAccessKeyAgeDays <= 0) {
-      throw new UsageError(`--max-access-key-age ${JSON.stringify(raw.maxAccessKeyAge)} is not a positive whole number of days`);
+      problems.push(`--max-access-key-age ${JSON.stringify(raw.maxAccessKeyAge)} is not a positive whole number of days`);
     }
   }
 
-  const exceptionsFile = raw.exceptions !== undefined ? resolve(io.cwd, raw.exceptions) : config?.gate?.exceptionsFile !== undefined ? resolve(configDir, config.gate.exceptionsFile) : undefined;
+  const exceptionsFile = raw.exceptions !== undefined ? resolve(io.cwd, raw.exceptions) : config?.gate.exceptionsFile !== undefined ? resolve(configDir, config.gate.exceptionsFile) : undefined;
   let exceptions: PromoteAccountOptions["exceptions"] = [];
   let warnings: string[] = [];
   if (exceptionsFile !== undefined) {
     try {
-      const register = loadExceptionsRegister(exceptionsFile, { now, maxWindowDays: config?.gate?.exceptionMaxWindowDays ?? 90 });
+      const register = loadExceptionsRegister(exceptionsFile, { now, maxWindowDays: config?.gate.exceptionMaxWindowDays ?? 90 });
       exceptions = register.exceptions;
       warnings = register.warnings;
     } catch (err) {
-      if (err instanceof ExceptionsRegisterError) throw new UsageError(err.message);
-      throw err;
+      if (!(err instanceof ExceptionsRegisterError)) throw err;
+      problems.push(err.message);
     }
   }
 
   const library: PromoteAccountOptions = {
     accountId,
-    homeRegion,
-    securityHubAccountId,
-    partition: config?.partition ?? DEFAULTS.partition,
-    roleName: raw.roleName ?? config?.gate?.roleName ?? DEFAULTS.roleName,
-    require: requiredControls(raw.require, config),
+    homeRegion: homeRegion ?? "",
+    securityHubAccountId: securityHubAccountId ?? "",
+    partition,
+    roleName: raw.roleName ?? config?.gate.roleName ?? DEFAULTS.roleName,
+    require: requiredControls(raw.require, config, problems),
     maxAccessKeyAgeDays: maxAccessKeyAgeDays ?? DEFAULTS.maxAccessKeyAgeDays,
     acceptNoRootCredentials: raw.acceptNoRootCredentials === true,
     exceptions,
-    ownerTagKey: config?.gate?.ownerTagKey ?? DEFAULTS.ownerTagKey,
-    tagKey: raw.tagKey ?? config?.gate?.readyTagKey ?? DEFAULTS.tagKey,
+    ownerTagKey: config?.gate.ownerTagKey ?? DEFAULTS.ownerTagKey,
+    tagKey: raw.tagKey ?? config?.gate.readyTagKey ?? DEFAULTS.tagKey,
   };
   const set = <K extends keyof PromoteAccountOptions>(key: K, value: PromoteAccountOptions[K] | undefined): void => {
     if (value !== undefined) library[key] = value;
@@ -157,20 +171,23 @@ export function resolveAccountOptions(accountId: string, raw: RawAccountOptions,
   set("timeoutMs", duration("--timeout", raw.timeout));
   set("callTimeoutMs", duration("--call-timeout", raw.callTimeout));
   set("moveToOuId", raw.moveToOu);
-  const productionOu = config?.organization?.productionOuId;
+  const productionOu = config?.organization.productionOuId;
   if (raw.moveToOu !== undefined && productionOu !== undefined && raw.moveToOu !== productionOu) {
     // The promotion policy the modules provision allows moves into the production OU only.
-    throw new UsageError(`--move-to-ou ${raw.moveToOu} is not the production OU ${productionOu} (organization.productionOuId in ${raw.config ?? "the config"}); the gate may only move accounts there`);
+    problems.push(`--move-to-ou ${raw.moveToOu} is not the production OU ${productionOu} (organization.productionOuId in ${raw.config ?? "the config"}); the gate may only move accounts there`);
   }
   if (raw.endpointUrl !== undefined) {
-    if (!/^https?:\/\/[^\s]+$/.test(raw.endpointUrl)) throw new UsageError(`--endpoint-url ${JSON.stringify(raw.endpointUrl)} is not an http(s) URL`);
-    library.endpointUrl = raw.endpointUrl;
+    if (!/^https?:\/\/[^\s]+$/.test(raw.endpointUrl)) problems.push(`--endpoint-url ${JSON.stringify(raw.endpointUrl)} is not an http(s) URL`);
+    else library.endpointUrl = raw.endpointUrl;
   }
-  try {
-    validateCheckOptions(library);
-  } catch (err) {
-    if (err instanceof GateUsageError) throw new UsageError(err.message);
-    throw err;
+  if (problems.length === 0) {
+    try {
+      validateCheckOptions(library);
+    } catch (err) {
+      if (!(err instanceof GateUsageError)) throw err;
+      problems.push(err.message);
+    }
   }
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
   return { library, output: raw.output, warnings };
 }

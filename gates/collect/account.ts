@@ -1,12 +1,14 @@
 /**
  * Everything read for one account in one check, all sources concurrently: the three IAM.4 sources,
- * the management account's root-credentials feature (only with --accept-no-root-credentials) and
- * the IAM.3 live data and findings. Total time is the slowest chain, not the sum.
+ * whether Security Hub is enabled in the account (DescribeHub), the management account's
+ * root-credentials feature (only with --accept-no-root-credentials) and the IAM.3 live data; the IAM.4
+ * and IAM.3 findings come from one set of queries. Total time is the slowest chain, not the sum.
  */
 import type { Iam3Evidence, Iam4Evidence } from "../types";
 import type { CollectContext } from "./context";
-import { readIam3Findings, readIamUsers, type Iam3ReadOptions } from "./iam3";
-import { readAccountSummary, readCredentialReport, readIam4Findings, readRootCredentialsManagement } from "./iam4";
+import { readControlFindings } from "./findings";
+import { readIamUsers, type Iam3ReadOptions } from "./iam3";
+import { readAccountSummary, readCredentialReport, readRootCredentialsManagement, readTargetSecurityHub } from "./iam4";
 
 export interface CollectRequest {
   acceptNoRootCredentials: boolean;
@@ -24,14 +26,16 @@ export interface AccountEvidence {
 export async function collectAccountEvidence(ctx: CollectContext, req: CollectRequest): Promise<AccountEvidence> {
   // Trusted now: read once, before any source, so every freshness rule uses the same instant.
   const now = ctx.clock().toISOString();
-  const [accountSummary, credentialReport, findings, rootCredentialsManagement, users, iam3Findings] = await Promise.all([
+  const [accountSummary, credentialReport, controlFindings, targetSecurityHub, rootCredentialsManagement, users] = await Promise.all([
     readAccountSummary(ctx),
     readCredentialReport(ctx),
-    readIam4Findings(ctx),
+    readControlFindings(ctx),
+    readTargetSecurityHub(ctx),
     req.acceptNoRootCredentials ? readRootCredentialsManagement(ctx, req.managementAccountId) : Promise.resolve(null),
     readIamUsers(ctx, req.iam3),
-    readIam3Findings(ctx),
   ]);
+  const findings = controlFindings.iam4;
+  const iam3Findings = controlFindings.iam3;
   return {
     iam4: {
       accountId: ctx.accountId,
@@ -41,6 +45,7 @@ export async function collectAccountEvidence(ctx: CollectContext, req: CollectRe
       accountSummary,
       credentialReport,
       findings,
+      targetSecurityHub,
       acceptNoRootCredentials: req.acceptNoRootCredentials,
       rootCredentialsManagement,
     },

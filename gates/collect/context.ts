@@ -2,7 +2,7 @@
 import type { CallPolicy } from "../aws/call";
 import type { AwsClientFactory } from "../aws/clients";
 import { AwsCallError, classifyAwsError } from "../aws/errors";
-import type { Read, ReadLocation } from "../types";
+import type { Read, ReadFailure, ReadLocation } from "../types";
 
 export interface CollectContext {
   aws: AwsClientFactory;
@@ -29,7 +29,11 @@ export async function readSource<T>(ctx: CollectContext, where: ReadLocation, re
     const c = classifyAwsError(err);
     // AwsCallError and MalformedResponseError already name the API and say what was wrong.
     const message = err instanceof AwsCallError || err instanceof MalformedResponseError ? err.message : `${where.api}: ${c.message}`;
-    return { ok: false, kind: c.kind, message, observedAt: ctx.clock().toISOString(), ...where };
+    const failure: ReadFailure = { ok: false, kind: c.kind, message, observedAt: ctx.clock().toISOString(), ...where, code: c.code };
+    // The read's own API is `where.api`; a different failing call (AssumeRole of the role) is named apart.
+    if (err instanceof AwsCallError && err.call !== undefined && err.call !== where.api) failure.failedCall = err.call;
+    if (err instanceof AwsCallError && err.resource !== undefined) failure.resource = err.resource;
+    return failure;
   }
 }
 

@@ -5,9 +5,8 @@
  */
 import { GetAccessKeyLastUsedCommand, ListAccessKeysCommand, ListUsersCommand, ListUserTagsCommand, type User } from "@aws-sdk/client-iam";
 import { callAws } from "../aws/call";
-import type { AccessKeyEvidence, FindingSummary, IamUserEvidence, Read } from "../types";
+import type { AccessKeyEvidence, IamUserEvidence, Read } from "../types";
 import { MalformedResponseError, readSource, type CollectContext } from "./context";
-import { readFindings } from "./findings";
 
 const MAX_PAGES = 1_000;
 
@@ -52,7 +51,7 @@ async function allPages<P>(api: string, fetch: (marker: string | undefined) => P
 
 export function readIamUsers(ctx: CollectContext, opts: Iam3ReadOptions): Promise<Read<IamUserEvidence[]>> {
   const api = "iam:ListUsers";
-  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api }, async () => {
+  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api, principal: ctx.aws.roleArn(ctx.accountId) }, async () => {
     const { iam } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
     const users: User[] = await allPages(api, async (Marker) => {
       const out = await callAws(api, ctx.policy, (abortSignal) => iam.send(new ListUsersCommand({ Marker, MaxItems: 1000 }), { abortSignal }));
@@ -68,7 +67,7 @@ async function readUser(ctx: CollectContext, opts: Iam3ReadOptions, user: User):
   const { iam } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
   const keysApi = "iam:ListAccessKeys";
   const [keys, owner] = await Promise.all([
-    readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api: keysApi }, async () => {
+    readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api: keysApi, principal: ctx.aws.roleArn(ctx.accountId) }, async () => {
       if (userName === "") throw new MalformedResponseError("iam:ListUsers", "a user without UserName");
       const metadata = await allPages(keysApi, async (Marker) => {
         const out = await callAws(keysApi, ctx.policy, (abortSignal) =>
@@ -112,8 +111,4 @@ async function readLastUsed(ctx: CollectContext, accessKeyId: string): Promise<s
   } catch {
     return null;
   }
-}
-
-export function readIam3Findings(ctx: CollectContext): Promise<Read<FindingSummary[]>> {
-  return readFindings(ctx, "IAM.3");
 }

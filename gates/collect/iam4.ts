@@ -8,18 +8,18 @@ import {
   GetCredentialReportCommand,
   ListOrganizationsFeaturesCommand,
 } from "@aws-sdk/client-iam";
+import { DescribeHubCommand } from "@aws-sdk/client-securityhub";
 import { callAws, sleep } from "../aws/call";
 import { AwsCallError } from "../aws/errors";
-import type { AccountSummaryEvidence, FindingSummary, RawCredentialReport, Read } from "../types";
+import type { AccountSummaryEvidence, RawCredentialReport, Read, SecurityHubStatus } from "../types";
 import { MalformedResponseError, readSource, type CollectContext } from "./context";
-import { readFindings } from "./findings";
 
 /** A credential report older than this is regenerated (DESIGN.md section 5: generated ≤ 4 h ago). */
 export const CREDENTIAL_REPORT_MAX_AGE_MS = 4 * 3600 * 1000;
 
 export function readAccountSummary(ctx: CollectContext): Promise<Read<AccountSummaryEvidence>> {
   const api = "iam:GetAccountSummary";
-  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api }, async () => {
+  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api, principal: ctx.aws.roleArn(ctx.accountId) }, async () => {
     const { iam } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
     const out = await callAws(api, ctx.policy, (abortSignal) => iam.send(new GetAccountSummaryCommand({}), { abortSignal }));
     if (out.SummaryMap === undefined) throw new MalformedResponseError(api, "no SummaryMap");
@@ -44,7 +44,7 @@ function errorName(err: unknown): string {
  */
 export function readCredentialReport(ctx: CollectContext): Promise<Read<RawCredentialReport>> {
   const api = "iam:GetCredentialReport";
-  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api }, async () => {
+  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api, principal: ctx.aws.roleArn(ctx.accountId) }, async () => {
     const { iam } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
     // GetCredentialReport's modelled "not there / not ready" errors are states, not failures.
     const get = async (): Promise<RawCredentialReport | "generate" | "in-progress"> => {
@@ -73,7 +73,9 @@ export function readCredentialReport(ctx: CollectContext): Promise<Read<RawCrede
     for (let n = 0; ; n++) {
       if (state === "COMPLETE") {
         got = await get();
-        if (typeof got === "object") return got;
+        // IAM answers COMPLETE without generating while its last report is under 4 h old (by its clock):
+        // the decision must know this run asked, to say when a fresh report can be had.
+        if (typeof got === "object") return { ...got, generationRequested: true };
         if (got === "generate") throw new MalformedResponseError(api, "report reported COMPLETE but not present");
       }
       const delay = Math.min(ctx.reportPoll.maxDelayMs, ctx.reportPoll.baseDelayMs * 2 ** n);
@@ -92,9 +94,30 @@ function isFresh(report: RawCredentialReport, now: Date): boolean {
   return Number.isFinite(age) && age <= CREDENTIAL_REPORT_MAX_AGE_MS;
 }
 
-/** Source C: ACTIVE Security Hub IAM.4 findings for the account in the home region, all pages. */
-export function readIam4Findings(ctx: CollectContext): Promise<Read<FindingSummary[]>> {
-  return readFindings(ctx, "IAM.4");
+/**
+ * Is Security Hub enabled in the TARGET account's home region? DescribeHub through the gate role
+ * (securityhub:DescribeHub, granted by the modules' read-only policy). "Not subscribed" answers
+ * InvalidAccessException, HTTP 401 ("Either Security Hub is not enabled for the account, or the
+ * account does not have permission…"; an IAM deny is AccessDeniedException, 403):
+ * https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_DescribeHub.html. That answer is
+ * evidence (enabled: false), not a failed read.
+ */
+export function readTargetSecurityHub(ctx: CollectContext): Promise<Read<SecurityHubStatus>> {
+  const api = "securityhub:DescribeHub";
+  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api, principal: ctx.aws.roleArn(ctx.accountId) }, async (): Promise<SecurityHubStatus> => {
+    const { securityHub } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
+    try {
+      const out = await callAws(api, ctx.policy, (abortSignal) => securityHub.send(new DescribeHubCommand({}), { abortSignal }));
+      if (out.HubArn === undefined) throw new MalformedResponseError(api, "no HubArn");
+      return { enabled: true, subscribedAt: out.SubscribedAt ?? null, controlFindingGenerator: out.ControlFindingGenerator ?? null, notEnabledBecause: null };
+    } catch (err) {
+      if (err instanceof AwsCallError && err.kind === "not-enabled") {
+        const because = err.message.replace(/^securityhub:DescribeHub: service not enabled: /, "");
+        return { enabled: false, subscribedAt: null, controlFindingGenerator: null, notEnabledBecause: because };
+      }
+      throw err;
+    }
+  });
 }
 
 /**

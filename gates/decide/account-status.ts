@@ -12,6 +12,7 @@
  */
 import type { AccountStatusEvidence, ControlResult, Read, SourceRecord } from "../types";
 import { worstVerdict } from "../verdict";
+import { AUTH_REJECTED_CODES, explainFailure, runnerCauseMarker } from "./failure-reasons";
 
 export interface AccountStatusDecision {
   verdict: "PASS" | "INCONCLUSIVE";
@@ -19,6 +20,8 @@ export interface AccountStatusDecision {
   status: string | null;
   /** Why the account cannot PASS; null when ACTIVE. */
   reason: string | null;
+  /** A failed read whose cause is the runner's (no credentials, unreachable): what a control naming it says. */
+  runnerCause?: string | null;
   /** Waiting cannot change it (suspended, closing, closed, not in the organization): --wait stops. */
   final: boolean;
   source: SourceRecord;
@@ -43,16 +46,21 @@ function statusReason(accountId: string, status: string): { reason: string; fina
 export function decideAccountStatus(accountId: string, read: Read<AccountStatusEvidence>): AccountStatusDecision {
   const where = { name: "account-status", observedAt: read.observedAt, accountId: read.accountId, region: read.region, api: read.api };
   if (!read.ok) {
-    const hint =
-      read.kind === "access-denied"
-        ? "grant the gate's own credentials organizations:DescribeAccount (management account or delegated administrator) and rerun"
+    // The same cause-and-fix wording as every other source (failure-reasons.ts), with the one fix that is
+    // specific to this read: the gate's OWN credentials need DescribeAccount (no role is assumed for it).
+    const explained = explainFailure(read);
+    const deniedToOwnCredentials = read.kind === "access-denied" && !AUTH_REJECTED_CODES.has(read.code ?? "");
+    const cause = deniedToOwnCredentials ? `${read.api} was denied to the gate's own credentials (${read.code ?? "AccessDenied"})` : explained.cause;
+    const fix = deniedToOwnCredentials
+        ? "grant them organizations:DescribeAccount (management account or delegated administrator) and rerun"
         : read.kind === "not-found"
           ? "it is not an account of this organization: check the account id and that the gate runs with the organization's management credentials"
-          : "rerun";
+          : explained.fix;
     return {
       verdict: "INCONCLUSIVE",
       status: null,
-      reason: `The Organizations status of ${accountId} could not be read (${read.api}: ${read.kind}: ${read.message}); only an ACTIVE account can be production-ready: ${hint}.`,
+      reason: `The Organizations status of ${accountId} could not be read: ${cause}; only an ACTIVE account can be production-ready: ${fix}.`,
+      runnerCause: runnerCauseMarker(read),
       final: read.kind === "not-found",
       source: { ...where, summary: `unavailable: ${read.kind}` },
     };
@@ -83,6 +91,10 @@ export function applyAccountStatus(controls: readonly ControlResult[], d: Accoun
     if (!c.required) return c;
     const sources = [...c.sources, d.source];
     if (d.verdict === "PASS" || d.reason === null) return { ...c, sources };
-    return { ...c, verdict: worstVerdict([c.verdict, d.verdict]), reasons: [d.reason, ...c.reasons], sources };
+    const verdict = worstVerdict([c.verdict, d.verdict]);
+    // One cause (no credentials, an unreachable endpoint) that every read met is said once, by the control.
+    const shared = d.runnerCause;
+    if (typeof shared === "string" && c.reasons.some((r) => r.includes(shared))) return { ...c, verdict, sources };
+    return { ...c, verdict, reasons: [d.reason, ...c.reasons], sources };
   });
 }

@@ -6,6 +6,8 @@
  */
 import { CONTROL_IAM3 } from "../../modules/constants";
 import { describeException } from "../exceptions/register";
+import { controlOfFinding, isSecurityHubProduct } from "../findings";
+import { explainFailure, readFailureSentence } from "./failure-reasons";
 import { epochMsOrNull } from "../iso-time";
 import { maskAccessKeyId, maskSecrets } from "../mask";
 import type {
@@ -15,6 +17,7 @@ import type {
   FindingSummary,
   Iam3Evidence,
   IamUserEvidence,
+  ReadFailure,
   SourceRecord,
 } from "../types";
 import { worstVerdict } from "../verdict";
@@ -98,21 +101,9 @@ export function userNameFromArn(arn: string, accountId: string): string | null {
   return m !== null && m[1] === accountId ? (m[2] as string) : null;
 }
 
-const LEGACY_IAM3_GENERATORS: readonly RegExp[] = [
-  /^arn:aws[a-z-]*:securityhub:::ruleset\/cis-aws-foundations-benchmark\/v\/1\.2\.0\/rule\/1\.4$/,
-  /^(?:arn:aws[a-z-]*:securityhub:::standards\/)?cis-aws-foundations-benchmark\/v\/1\.4\.0\/1\.14$/,
-  /^(?:arn:aws[a-z-]*:securityhub:::standards\/)?aws-foundational-security-best-practices\/v\/1\.0\.0\/IAM\.3$/,
-  /^security-control\/IAM\.3$/,
-];
-
-/** IAM.3 by consolidated control id, or by a legacy generator id when the finding has no control id. */
+/** IAM.3 by consolidated control id, or by a legacy generator id when the finding has no control id (gates/findings.ts). */
 export function isIam3Finding(f: FindingSummary): boolean {
-  if (f.securityControlId !== null) return f.securityControlId === CONTROL_IAM3;
-  return LEGACY_IAM3_GENERATORS.some((re) => re.test(f.generatorId));
-}
-
-function isSecurityHubProduct(f: FindingSummary): boolean {
-  return f.productName === "Security Hub" || /:product\/aws\/securityhub$/.test(f.productArn ?? "");
+  return controlOfFinding(f) === CONTROL_IAM3;
 }
 
 /** Ages and verdict inputs of one key, computed once. */
@@ -178,20 +169,18 @@ export function decideIam3(e: Iam3Evidence): Iam3Decision {
   /* ---------------- live data */
   const userState = new Map<string, { readable: boolean; overLimit: boolean; unknown: boolean }>();
   if (!e.users.ok) {
-    unknowns.push(
-      `IAM users of ${e.accountId} could not be listed (${e.users.api}: ${e.users.kind}: ${e.users.message}); without the complete list no key age can be proven. Fix the gate role's iam:ListUsers access and rerun.`,
-    );
+    // Without the complete user list no key age can be proven; the reason names why it could not be read.
+    unknowns.push(readFailureSentence("The IAM user list (ListUsers)", e.users));
     sources.push({ name: "iam-access-keys", observedAt: e.users.observedAt, summary: `ListUsers failed: ${e.users.kind}`, accountId: e.users.accountId, region: e.users.region, api: e.users.api });
   } else {
     let keyCount = 0;
     let unreadableUsers = 0;
+    const unreadable: { user: string; failure: ReadFailure }[] = [];
     for (const user of e.users.value) {
       if (!user.keys.ok) {
         unreadableUsers++;
         userState.set(user.userName, { readable: false, overLimit: false, unknown: true });
-        unknowns.push(
-          `The access keys of IAM user ${user.userName} could not be listed (${user.keys.api}: ${user.keys.kind}: ${user.keys.message}); fix the gate role's iam:ListAccessKeys access and rerun.`,
-        );
+        unreadable.push({ user: user.userName, failure: user.keys });
         continue;
       }
       const state = { readable: true, overLimit: false, unknown: false };
@@ -220,13 +209,14 @@ export function decideIam3(e: Iam3Evidence): Iam3Decision {
         }
       }
     }
+    unknowns.push(...unreadableKeySentences(unreadable));
     const summary = `ListUsers: ${e.users.value.length} users; ListAccessKeys: ${keyCount} keys read, ${unreadableUsers} users unreadable`;
     sources.push({ name: "iam-access-keys", observedAt: e.users.observedAt, summary, accountId: e.users.accountId, region: e.users.region, api: e.users.api });
   }
 
   /* ---------------- Security Hub */
   if (!e.findings.ok) {
-    notes.push(`Security Hub IAM.3 findings could not be read (${e.findings.kind}: ${e.findings.message}); live IAM data decides.`);
+    notes.push(`Security Hub IAM.3 findings could not be read: ${explainFailure(e.findings).cause}; live IAM data decides.`);
     sources.push({ name: "security-hub", observedAt: e.findings.observedAt, summary: `GetFindings failed: ${e.findings.kind}`, accountId: e.findings.accountId, region: e.findings.region, api: e.findings.api });
   } else {
     let counted = 0;
@@ -285,6 +275,23 @@ export function decideIam3(e: Iam3Evidence): Iam3Decision {
     );
   }
   return { id: CONTROL_IAM3, verdict, reasons: reasons.map(maskSecrets), sources, inventory, exceptionsApplied };
+}
+
+/** One sentence per cause for users whose keys could not be listed: 100 throttled users read as one line. */
+function unreadableKeySentences(items: readonly { user: string; failure: ReadFailure }[]): string[] {
+  const byCause = new Map<string, { users: string[]; failure: ReadFailure }>();
+  for (const { user, failure } of items) {
+    const e = explainFailure(failure);
+    const key = `${e.cause}|${e.fix}`;
+    const group = byCause.get(key) ?? { users: [], failure };
+    group.users.push(user);
+    byCause.set(key, group);
+  }
+  return [...byCause.values()].map(({ users, failure }) => {
+    const shown = users.length <= 3 ? users.join(", ") : `${users.slice(0, 3).join(", ")} and ${users.length - 3} more`;
+    const whose = users.length === 1 ? `IAM user ${shown}` : `${users.length} IAM users (${shown})`;
+    return readFailureSentence(`the access keys (ListAccessKeys) of ${whose}`, failure);
+  });
 }
 
 function isFresh(f: FindingSummary, nowMs: number): boolean {

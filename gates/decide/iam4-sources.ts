@@ -3,7 +3,8 @@
  * shows. Combining them (who contradicts whom) is in iam4.ts.
  */
 import { parseCredentialReport, rootKeyPresentInSlot, type RootRow } from "../credential-report";
-import type { AccountSummaryEvidence, FindingSummary, Iam4Evidence, Read, RawCredentialReport, ReadFailure, SourceRecord } from "../types";
+import type { AccountSummaryEvidence, FindingSummary, Iam4Evidence, Read, RawCredentialReport, ReadFailure, SecurityHubStatus, SourceRecord } from "../types";
+import { readFailureSentence } from "./failure-reasons";
 import { HOUR_MS, describeAge, parseIsoWithOffset } from "../time";
 import { classifyIam4Findings, type ClassifiedFindings } from "./iam4-findings";
 
@@ -20,19 +21,8 @@ export interface SourceAssessment {
   /** Sentences explaining the state (used when the state matters for the verdict). */
   notes: string[];
   record: SourceRecord;
-}
-
-function readFailureSentence(what: string, failure: ReadFailure): string {
-  const hints: Record<ReadFailure["kind"], string> = {
-    "access-denied": "grant the gate's read-only role the missing permission",
-    throttled: "rerun later; throttling outlived the retries",
-    timeout: "rerun; if it persists raise --timeout",
-    "not-enabled": "enable it (the security-tooling stack does this)",
-    "not-found": "check the account id and the role name",
-    malformed: "rerun; the response could not be read",
-    error: "rerun; see the message",
-  };
-  return `${what} could not be read in ${failure.accountId} (${failure.region}, ${failure.api}): ${failure.kind}: ${failure.message}; ${hints[failure.kind]}.`;
+  /** The failed read behind an "unknown" state, so reasons can group failures with one cause. */
+  failure?: { what: string; failure: ReadFailure };
 }
 
 function location<T>(read: Read<T>): Pick<SourceRecord, "accountId" | "region" | "api"> {
@@ -43,7 +33,7 @@ export function assessAccountSummary(read: Read<AccountSummaryEvidence>, account
   const base = { name: "account-summary", observedAt: read.observedAt, ...location(read) };
   if (!read.ok) {
     const note = readFailureSentence("GetAccountSummary", read);
-    return { state: "unknown", count: null, notes: [note], record: { ...base, summary: `unavailable: ${read.kind}` } };
+    return { state: "unknown", count: null, notes: [note], record: { ...base, summary: `unavailable: ${read.kind}` }, failure: { what: "GetAccountSummary", failure: read } };
   }
   // GetAccountSummary describes whichever account the credentials belong to: a wiring slip must not prove anything.
   if (read.accountId !== accountId) {
@@ -75,6 +65,23 @@ export function assessAccountSummary(read: Read<AccountSummaryEvidence>, account
   return { state: "clean", count, notes: [`GetAccountSummary reports no root access key in ${read.accountId}.`], record };
 }
 
+/**
+ * A report older than 4 h. When this run already asked IAM to generate one, IAM handed back the
+ * existing report instead: it "first checks whether a report for the AWS account has been generated
+ * within the past four hours. If so, the most recent report is downloaded"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html), judged by
+ * IAM's clock, which can differ from the gate's by minutes. A new report can be had once IAM's 4 h
+ * have passed, so the reason says when to re-check instead of "rerun".
+ */
+function staleReportSentence(accountId: string, report: RawCredentialReport, ageMs: number, generatedMs: number): string {
+  const generated = `generated ${report.generatedTime ?? "at an unknown time"}, ${describeAge(ageMs)} ago by the gate's clock; at most 4 h is accepted`;
+  if (report.generationRequested === true) {
+    const retryAt = new Date(generatedMs + CREDENTIAL_REPORT_MAX_AGE_MS + 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    return `The credential report of ${accountId} is stale (${generated}). The gate asked IAM for a new one in this run, but IAM returns the existing report while it is younger than 4 h by IAM's clock (clocks differ slightly), so none was generated; re-check after ${retryAt} (--wait does).`;
+  }
+  return `The credential report of ${accountId} is stale (${generated}); a check regenerates it, so rerun the gate.`;
+}
+
 export interface CredentialReportAssessment extends SourceAssessment {
   root: RootRow | null;
 }
@@ -88,7 +95,9 @@ export function assessCredentialReport(e: Pick<Iam4Evidence, "credentialReport" 
     root,
     record: { ...base, summary },
   });
-  if (!read.ok) return unknown(readFailureSentence("The credential report", read), `unavailable: ${read.kind}`);
+  if (!read.ok) {
+    return { ...unknown(readFailureSentence("The credential report", read), `unavailable: ${read.kind}`), failure: { what: "the credential report", failure: read } };
+  }
 
   const generatedMs = parseIsoWithOffset(read.value.generatedTime);
   if (generatedMs === null) {
@@ -100,7 +109,7 @@ export function assessCredentialReport(e: Pick<Iam4Evidence, "credentialReport" 
   }
   const age = nowMs - generatedMs;
   if (age > CREDENTIAL_REPORT_MAX_AGE_MS) {
-    return unknown(`The credential report of ${e.accountId} is stale (${generated}, ${describeAge(age)} old; at most 4 h is accepted); the gate regenerates it on the next run, rerun.`, `${generated} (stale)`);
+    return unknown(staleReportSentence(e.accountId, read.value, age, generatedMs), `${generated} (stale${read.value.generationRequested === true ? ", after a generation request" : ""})`);
   }
 
   const parsed = parseCredentialReport(read.value.content, { accountId: e.accountId, partition: e.partition });
@@ -135,6 +144,40 @@ export function assessCredentialReport(e: Pick<Iam4Evidence, "credentialReport" 
   return { state: "clean", root, notes: [`The credential report (${generated}) shows no root access key.`], record };
 }
 
+/** Is Security Hub on in the target account? off = DescribeHub answered "not subscribed". */
+export interface SecurityHubAssessment {
+  state: "enabled" | "off" | "unknown";
+  notes: string[];
+  record: SourceRecord;
+  failure?: { what: string; failure: ReadFailure };
+}
+
+/**
+ * DescribeHub in the target account and home region. "Not subscribed" (InvalidAccessException, HTTP
+ * 401: "Either Security Hub is not enabled for the account, or …",
+ * https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_DescribeHub.html) means no control
+ * runs there, so no IAM.4 finding can ever arrive: waiting will not help, enabling it will.
+ */
+export function assessTargetSecurityHub(read: Read<SecurityHubStatus>, accountId: string, homeRegion: string): SecurityHubAssessment {
+  const base = { name: "security-hub-enabled", observedAt: read.observedAt, ...location(read) };
+  if (!read.ok) {
+    const what = "whether Security Hub is enabled (DescribeHub)";
+    return { state: "unknown", notes: [readFailureSentence(what, read)], record: { ...base, summary: `unavailable: ${read.kind}` }, failure: { what, failure: read } };
+  }
+  if (!read.value.enabled) {
+    return {
+      state: "off",
+      notes: [
+        `Security Hub is not enabled in ${accountId} (${homeRegion}): DescribeHub through the gate role answered ${read.value.notEnabledBecause ?? "not subscribed"}. No IAM.4 finding can arrive until it is, so waiting will not help: associate the account (or its OU) with the guardrails Security Hub configuration policy (the security-tooling stack's securityHub.targetIds), or enable Security Hub there, then rerun.`,
+      ],
+      record: { ...base, summary: `not enabled: ${read.value.notEnabledBecause ?? "not subscribed"}` },
+    };
+  }
+  const since = read.value.subscribedAt !== null ? ` since ${read.value.subscribedAt}` : "";
+  const generator = read.value.controlFindingGenerator !== null ? `, ControlFindingGenerator ${read.value.controlFindingGenerator}` : "";
+  return { state: "enabled", notes: [], record: { ...base, summary: `enabled${since}${generator}` } };
+}
+
 /** Source C, summarised: what the counted findings show. */
 export interface FindingsAssessment {
   /** Read succeeded? Failed reads (incl. Security Hub not enabled) give null. */
@@ -148,17 +191,19 @@ export interface FindingsAssessment {
   /** Why C does not pass (empty when it passes). */
   notes: string[];
   record: SourceRecord;
+  failure?: { what: string; failure: ReadFailure };
 }
 
-export function assessFindings(e: Pick<Iam4Evidence, "findings" | "accountId" | "homeRegion">, nowMs: number): FindingsAssessment {
+export function assessFindings(e: Pick<Iam4Evidence, "findings" | "accountId" | "homeRegion">, nowMs: number, hub: SecurityHubAssessment["state"] = "enabled"): FindingsAssessment {
   const read = e.findings;
   const base = { name: "security-hub", observedAt: read.observedAt, ...location(read) };
   if (!read.ok) {
     const note =
       read.kind === "not-enabled"
-        ? `Security Hub is not enabled in ${read.region} for the findings of ${e.accountId} (read in ${read.accountId}), so IAM.4 has no finding: deploy the security-tooling stack (Security Hub with the CIS standard) and rerun.`
+        ? `Security Hub is not enabled in the aggregating account ${read.accountId} (${read.region}), so no account's IAM.4 finding can be read: deploy the security-tooling stack (Security Hub with the CIS standard and the finding aggregator) and rerun.`
         : readFailureSentence("Security Hub findings", read);
-    return { classified: null, freshFailed: [], passes: false, absentOrNotAvailable: false, notes: [note], record: { ...base, summary: `unavailable: ${read.kind}` } };
+    const failure = read.kind === "not-enabled" ? {} : { failure: { what: "Security Hub findings", failure: read } };
+    return { classified: null, freshFailed: [], passes: false, absentOrNotAvailable: false, notes: [note], record: { ...base, summary: `unavailable: ${read.kind}` }, ...failure };
   }
   const classified = classifyIam4Findings(read.value, { accountId: e.accountId, homeRegion: e.homeRegion, nowMs });
   const counted = classified.counted;
@@ -177,7 +222,8 @@ export function assessFindings(e: Pick<Iam4Evidence, "findings" | "accountId" | 
       notes.push(`The IAM.4 finding ${f.id} has status ${status}, which proves nothing; rerun with --wait.`);
     }
   }
-  if (counted.length === 0) {
+  // With Security Hub off in the account, its state note names the cause; "not yet" would be untrue.
+  if (counted.length === 0 && hub !== "off") {
     notes.push(`Security Hub has no IAM.4 finding for ${e.accountId} in ${e.homeRegion} yet: the control runs within 24 h of enablement; rerun with --wait.`);
   }
   const passes =

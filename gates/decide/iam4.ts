@@ -8,10 +8,18 @@
 import { CONTROL_IAM4 } from "../../modules/constants";
 import type { ControlDecision, FindingSummary, Iam4Evidence, SourceRecord, Verdict } from "../types";
 import { parseIsoWithOffset } from "../time";
-import { assessAccountSummary, assessCredentialReport, assessFindings } from "./iam4-sources";
+import { failureSentences } from "./failure-reasons";
+import { assessAccountSummary, assessCredentialReport, assessFindings, assessTargetSecurityHub, type SourceAssessment } from "./iam4-sources";
 
 function decision(verdict: Verdict, reasons: string[], sources: SourceRecord[]): ControlDecision {
   return { id: CONTROL_IAM4, verdict, reasons, sources };
+}
+
+/** Reasons for what is unknown: failed reads grouped by cause (one sentence each), then the other notes. */
+function unknownReasons(parts: readonly Pick<SourceAssessment, "notes" | "failure">[]): string[] {
+  const failures = parts.flatMap((p) => (p.failure !== undefined ? [p.failure] : []));
+  const notes = parts.flatMap((p) => (p.failure !== undefined ? [] : p.notes));
+  return [...failureSentences(failures, "No IAM.4 source could be read"), ...notes];
 }
 
 function describeFailed(findings: readonly FindingSummary[]): string {
@@ -30,8 +38,9 @@ export function decideIam4(e: Iam4Evidence): ControlDecision {
   }
   const a = assessAccountSummary(e.accountSummary, e.accountId);
   const b = assessCredentialReport(e, nowMs);
-  const c = assessFindings(e, nowMs);
-  const sources: SourceRecord[] = [a.record, b.record, c.record];
+  const hub = assessTargetSecurityHub(e.targetSecurityHub, e.accountId, e.homeRegion);
+  const c = assessFindings(e, nowMs, hub.state);
+  const sources: SourceRecord[] = [a.record, b.record, c.record, hub.record];
   const rcm = e.rootCredentialsManagement;
   if (rcm !== null) {
     sources.push({
@@ -79,8 +88,10 @@ export function decideIam4(e: Iam4Evidence): ControlDecision {
     ]);
   }
 
-  // PASS: A = 0, B clean, and at least one ACTIVE IAM.4 finding, every one PASSED and fresh.
-  if (a.state === "clean" && b.state === "clean" && c.passes) {
+  // PASS: A = 0, B clean, and at least one ACTIVE IAM.4 finding, every one PASSED and fresh, from a
+  // Security Hub that is on in the account (controls.md 8, R-IN-3 "hub enabled"): with it off, a
+  // PASSED finding is a leftover nobody re-evaluates.
+  if (a.state === "clean" && b.state === "clean" && c.passes && hub.state === "enabled") {
     const counted = c.classified?.counted ?? [];
     return decision(
       "PASS",
@@ -93,10 +104,13 @@ export function decideIam4(e: Iam4Evidence): ControlDecision {
   if (a.state === "clean" && b.state === "clean" && c.classified !== null && c.absentOrNotAvailable) {
     if (e.acceptNoRootCredentials) {
       if (rcm !== null && rcm.ok && rcm.value) {
+        // DESIGN.md section 5: A = 0 and B without keys pass here whatever Security Hub says; say so if it is off.
+        const hubNote = hub.state === "enabled" ? [] : hub.state === "off" ? hub.notes : [`Whether Security Hub is enabled in ${e.accountId} is unknown (${hub.record.summary}); IAM.4 may not be monitored there.`];
         return decision(
           "PASS",
           [
             `No root access key in ${e.accountId}: GetAccountSummary reports 0 and the credential report shows none. Security Hub has no PASSED IAM.4 finding (absent or NOT_AVAILABLE, as for accounts whose root credentials were removed centrally); accepted because --accept-no-root-credentials was given and the organization's root credentials management is enabled.`,
+            ...hubNote,
           ],
           sources,
         );
@@ -112,14 +126,22 @@ export function decideIam4(e: Iam4Evidence): ControlDecision {
         ...c.notes,
       ]);
     }
+    // Security Hub off explains the missing finding by itself; the centrally-removed-credentials hint would mislead.
+    if (hub.state === "off") return inconclusive(hub.notes);
     return inconclusive([
+      ...unknownReasons([hub.state === "unknown" ? hub : { notes: [] }]),
       ...c.notes,
       `GetAccountSummary and the credential report show no root access key in ${e.accountId}, but IAM.4 has no PASSED finding. Accounts whose root credentials were removed centrally (AWS Organizations root credentials management) never get one, because AWS Config reports NOT_APPLICABLE; if that is the case here, rerun with --accept-no-root-credentials.`,
     ]);
   }
 
-  // INCONCLUSIVE: something is unknown, stale, missing or not yet evaluated.
-  const reasons = [...(a.state === "unknown" ? a.notes : []), ...(b.state === "unknown" ? b.notes : []), ...(c.passes ? [] : c.notes)];
+  // INCONCLUSIVE: something is unknown, stale, missing, not yet evaluated, or Security Hub is off.
+  const reasons = unknownReasons([
+    ...(a.state === "unknown" ? [a] : []),
+    ...(b.state === "unknown" ? [b] : []),
+    ...(hub.state !== "enabled" ? [hub] : []),
+    ...(c.passes ? [] : [c]),
+  ]);
   if (reasons.length === 0) reasons.push(`IAM.4 for ${e.accountId} could not be proven from the available evidence; rerun with --wait.`);
   return inconclusive(reasons);
 }

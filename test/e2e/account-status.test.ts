@@ -63,7 +63,7 @@ it("check: a status that cannot be read is INCONCLUSIVE and says which permissio
   expect(r.code).toBe(3);
   const control = iam4(parse(r));
   expect(control.verdict).toBe("INCONCLUSIVE");
-  expect(control.reasons[0]).toMatch(/Organizations status of 900000000299 could not be read .*organizations:DescribeAccount/);
+  expect(control.reasons[0]).toMatch(/Organizations status of 900000000299 could not be read: organizations:DescribeAccount was denied to the gate.s own credentials .*grant them organizations:DescribeAccount/);
   expect(control.sources.find((s) => s.name === "account-status")?.summary).toBe("unavailable: access-denied");
 });
 

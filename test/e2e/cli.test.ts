@@ -3,9 +3,11 @@
  * contract, tagging, verify, usage errors that send nothing, and no unmasked access key id anywhere.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { endpointEnv, renderCredentialReport, startLocalAws, type LocalAws } from "../endpoint";
+import { gateTestConfig, writeConfig } from "../gate-io/config-fixture";
 import { buildCli, spawnCli, type CliRun } from "./build-cli";
 
 const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
@@ -121,6 +123,44 @@ describe("output", () => {
   });
 });
 
+describe("--config: the modules' file", () => {
+  it("a complete config (the one cdktf deploy reads) supplies the home region and Security Hub account", async () => {
+    writeConfig(work, "org.json", gateTestConfig());
+    const r = await run(["check", MEMBER.clean, "--config", "org.json", "--call-timeout", "3s", "--output", "json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: "PASS" });
+  });
+});
+
+describe("reasons a pipeline log reader acts on", () => {
+  it("check --wait 15m with no credentials anywhere exits 3 within seconds, naming the cause once", async () => {
+    const home = mkdtempSync(join(tmpdir(), "guardrails-empty-home-"));
+    const before = aws.requests.length;
+    const started = Date.now();
+    // No AWS_* variable at all; HOME is an empty directory, so no ~/.aws files either.
+    const r = await spawnCli(bin, ["check", MEMBER.clean, ...common, "--endpoint-url", aws.url, "--wait", "15m", "--output", "json"], { cwd: work, env: { HOME: home } }).done;
+    outputs.push(r.stdout, r.stderr);
+    expect(r.code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.stderr).toMatch(/stopped waiting: .*no AWS credentials found/);
+    const iam4 = (JSON.parse(r.stdout) as { controls: { id: string; reasons: string[] }[] }).controls.find((c) => c.id === "IAM.4");
+    expect(iam4?.reasons).toEqual([expect.stringMatching(/^No IAM\.4 source could be read: no AWS credentials found .*AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, profile "default" in ~\/\.aws\/credentials/)]);
+    expect(aws.requests.length).toBe(before);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("an unreachable endpoint exits 3 and says where nothing answered", async () => {
+    // A port nothing listens on: bound, then released.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const r = await run(["check", MEMBER.clean, ...common, "--endpoint-url", `http://127.0.0.1:${port}`]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(`nothing accepts connections at 127.0.0.1:${port} (ECONNREFUSED); check --endpoint-url`);
+  });
+});
+
 describe("verify", () => {
   it("accepts an intact bundle and detects tampering", async () => {
     const dir = join(work, "evidence");
@@ -148,10 +188,20 @@ describe("usage errors exit 2 and send nothing", () => {
     ["bad OU id", ["promote", MEMBER.clean, ...common, "--move-to-ou", "r-1234"]],
     ["unknown control", ["check", MEMBER.clean, ...common, "--require", "IAM.9"]],
     ["invalid exceptions register", ["check", MEMBER.clean, ...common, "--exceptions", "exceptions.json"]],
+    // Validated against the known regions before anything is sent (it used to fail on DNS, exit 3).
+    ["unknown --home-region", ["check", MEMBER.clean, "--security-hub-account", MEMBER.tooling, "--home-region", "us-east-9"]],
+    // The modules' schema: a misspelt key is an error, not silently ignored.
+    ["misspelt config key", ["check", MEMBER.clean, "--config", "typo.json"]],
+    ["config with several errors", ["check", MEMBER.clean, "--config", "several.json"]],
+    ["partial config", ["check", MEMBER.clean, "--config", "partial.json"]],
   ];
 
   it("every bad input exits 2 with a message, and the endpoint saw no request at all", async () => {
     writeFileSync(join(work, "exceptions.json"), JSON.stringify([{ account: MEMBER.clean, user: "deployer" }]));
+    const base = gateTestConfig();
+    writeConfig(work, "typo.json", { ...base, gate: { ...base.gate, requier: ["IAM.3"] } });
+    writeConfig(work, "several.json", { ...base, homeRegion: "us-east-9", securityToolingAccountId: "2222", regions: ["eu-west-1"] });
+    writeConfig(work, "partial.json", { homeRegion: "us-east-1", securityToolingAccountId: MEMBER.tooling });
     const before = aws.requests.length;
     const results = await Promise.all(cases.map(([, args]) => run(args)));
     results.forEach((r, i) => {
@@ -160,6 +210,11 @@ describe("usage errors exit 2 and send nothing", () => {
       expect(r.stderr.trim()).not.toBe("");
     });
     expect(results[9]!.stderr).toMatch(/exceptions\.json/);
+    expect(results[10]!.stderr).toMatch(/home region \(--home-region\) "us-east-9" is not an AWS region/);
+    expect(results[11]!.stderr).toMatch(/typo\.json: gate\.requier: unknown field/);
+    const several = results[12]!.stderr;
+    for (const e of ['homeRegion: "us-east-9" is not an AWS region', 'securityToolingAccountId: "2222" is not a 12-digit AWS account id', "regions: unknown field"]) expect(several).toContain(e);
+    expect(results[13]!.stderr).toMatch(/partial\.json: managementAccountId: is required/);
     expect(aws.requests.length).toBe(before);
   });
 

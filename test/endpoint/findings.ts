@@ -49,6 +49,11 @@ export interface ControlFindingSpec {
   shape?: FindingShape;
   /** IAM.3 only: the user the finding is about (omitted → account-level finding). */
   userName?: string;
+  /**
+   * Legacy shapes only: leave out Compliance.SecurityControlId, as in partitions or periods where the
+   * consolidated controls view does not add it (controls.md 3.5 #4: GovCloud / China keep legacy shapes).
+   */
+  withoutSecurityControlId?: boolean;
   partition?: string;
 }
 
@@ -132,7 +137,7 @@ export function controlFinding(spec: ControlFindingSpec): AsffFinding {
     Resources: [resource],
     Compliance: {
       Status: spec.status,
-      SecurityControlId: control,
+      ...(legacy !== undefined && spec.withoutSecurityControlId === true ? {} : { SecurityControlId: control }),
       ...(reasons ? { StatusReasons: reasons } : {}),
     },
     WorkflowState: "NEW",
@@ -188,6 +193,27 @@ function compare(value: string | undefined, filter: StringFilter): boolean {
       return value === undefined || !value.startsWith(v);
     default:
       throw new ServiceError("InvalidInputException", `Unsupported comparison ${String(filter.Comparison)}`, 400);
+  }
+}
+
+/**
+ * AwsSecurityFindingFilters: "You can filter by up to ten finding attributes. For each attribute, you
+ * can provide up to 20 filter values" (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFindingFilters.html).
+ * AWS rejects more with InvalidInputException; so does the endpoint, so a gate query that would fail on
+ * AWS fails here too.
+ */
+export const MAX_FILTER_ATTRIBUTES = 10;
+export const MAX_FILTER_VALUES = 20;
+
+export function validateFilters(filters: Record<string, unknown>): void {
+  const used = Object.entries(filters).filter(([, v]) => Array.isArray(v) && v.length > 0);
+  if (used.length > MAX_FILTER_ATTRIBUTES) {
+    throw new ServiceError("InvalidInputException", `Filters: ${used.length} attributes given, at most ${MAX_FILTER_ATTRIBUTES} are allowed`, 400);
+  }
+  for (const [field, values] of used) {
+    if ((values as unknown[]).length > MAX_FILTER_VALUES) {
+      throw new ServiceError("InvalidInputException", `Filters.${field}: ${(values as unknown[]).length} values given, at most ${MAX_FILTER_VALUES} are allowed`, 400);
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * POST /standards/get (GetEnabledStandards). Findings are read from the calling account's store,
  * i.e. the aggregating account sees every member's findings; filters are applied server-side.
  */
-import { matchesFilters } from "./findings";
+import { matchesFilters, validateFilters } from "./findings";
 import type { CallContext, ServiceHandler, ServiceRequest } from "./service";
 import { callerArn } from "./sts";
 import { ServiceError, decodeToken, encodeToken, page, pageSize, restJsonError, restJsonResponse } from "./wire";
@@ -30,6 +30,7 @@ function dispatch(ctx: CallContext, input: Input): unknown {
   switch (ctx.action) {
     case "GetFindings": {
       const filters = typeof input["Filters"] === "object" && input["Filters"] !== null ? (input["Filters"] as Input) : {};
+      validateFilters(filters);
       const stored = ctx.world.findings[ctx.accountId] ?? [];
       const matching = stored.filter((f) => matchesFilters(f, filters));
       const offset = decodeToken(typeof input["NextToken"] === "string" ? input["NextToken"] : undefined, "InvalidInputException");

@@ -1,6 +1,7 @@
 import { callAws, Deadline } from "../../gates/aws/call";
 import { AwsCallError, classifyAwsError } from "../../gates/aws/errors";
 import { ConfigError, parseGateConfig } from "../../gates/config";
+import { gateTestConfig } from "./config-fixture";
 import { parseDuration } from "../../gates/duration";
 
 const err = (name: string, status?: number, extra: Record<string, unknown> = {}): Error =>
@@ -32,6 +33,19 @@ describe("classifyAwsError", () => {
     [Object.assign(new Error("@aws-sdk XML parse error: unexpected end of input.\n  Deserialization error: to see the raw response"), { $metadata: {} }), "malformed", false],
     [err("InternalFailure", 500, { $fault: "server" }), "error", true],
     [err("ValidationError", 400), "error", false],
+    // What the SDK's default chain throws when it finds nothing, and an SSO session without a token.
+    [err("CredentialsProviderError"), "no-credentials", false],
+    [err("TokenProviderError"), "no-credentials", false],
+    // Node's network and TLS errors (name "Error", errno in `code`).
+    [Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }), "unreachable", true],
+    [Object.assign(new Error("getaddrinfo ENOTFOUND gate.invalid"), { code: "ENOTFOUND" }), "unreachable", false],
+    [Object.assign(new Error("getaddrinfo EAI_AGAIN gate.example"), { code: "EAI_AGAIN" }), "unreachable", true],
+    [Object.assign(new Error("write EPROTO ...:wrong version number"), { code: "EPROTO" }), "unreachable", false],
+    [Object.assign(new Error("self-signed certificate"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" }), "unreachable", false],
+    [Object.assign(new Error("unable to verify the first certificate"), { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }), "unreachable", false],
+    [Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: "ERR_TLS_CERT_ALTNAME_INVALID" }), "unreachable", false],
+    // The SDK's wrapper for an error from another realm keeps the errno only in its text.
+    [new Error("AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9"), "unreachable", true],
   ] as const)("case %#", (e, kind, retryable) => {
     const c = classifyAwsError(e);
     expect([c.kind, c.retryable]).toEqual([kind, retryable]);
@@ -81,6 +95,19 @@ describe("callAws", () => {
     expect(Date.now() - started).toBeLessThan(300);
   });
 
+  it("tells the call's own timeout (CallTimeout) from the account deadline (DeadlineExceeded)", async () => {
+    const hang = (signal: AbortSignal) => new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(err("AbortError"))));
+    await expect(callAws("iam:X", policy(1_000, 1), hang)).rejects.toMatchObject({ kind: "timeout", code: "CallTimeout", call: "iam:X" });
+    await expect(callAws("iam:X", { ...policy(30, 1), callTimeoutMs: 1_000 }, hang)).rejects.toMatchObject({ kind: "timeout", code: "DeadlineExceeded" });
+  });
+
+  it("names the call and the role of an AssumeRole", async () => {
+    const p = callAws("sts:AssumeRole arn:aws:iam::123456789012:role/R", policy(1_000), async () => {
+      throw err("AccessDenied", 403);
+    });
+    await expect(p).rejects.toMatchObject({ kind: "access-denied", call: "sts:AssumeRole", resource: "arn:aws:iam::123456789012:role/R" });
+  });
+
   it("does not retry a malformed body", async () => {
     let calls = 0;
     await expect(
@@ -93,20 +120,48 @@ describe("callAws", () => {
   });
 });
 
-describe("parseGateConfig", () => {
-  it("reads the gate's fields and ignores the rest", () => {
-    const c = parseGateConfig(
-      JSON.stringify({ partition: "aws", homeRegion: "eu-west-1", regions: ["x"], gate: { roleName: "R", require: ["IAM.4", "IAM.3"] } }),
-      "org.json",
-    );
-    expect(c.homeRegion).toBe("eu-west-1");
-    expect(c.gate?.require).toEqual(["IAM.4", "IAM.3"]);
+describe("parseGateConfig: the modules' schema, strictly", () => {
+  const text = (over: Record<string, unknown> = {}): string => JSON.stringify({ ...gateTestConfig(), ...over });
+  const errorOf = (t: string): string => {
+    try {
+      parseGateConfig(t, "org.json", new Date("2026-11-22T10:00:00Z"));
+    } catch (err) {
+      if (err instanceof ConfigError) return err.message;
+      throw err;
+    }
+    throw new Error("expected a ConfigError");
+  };
+
+  it("reads a complete config with the modules' defaults applied", () => {
+    const c = parseGateConfig(text({ gate: { ...gateTestConfig().gate, require: ["IAM.4", "IAM.3"] } }), "org.json");
+    expect(c.homeRegion).toBe("us-east-1");
+    expect(c.gate.require).toEqual(["IAM.4", "IAM.3"]);
+    expect(c.gate.roleName).toBe("GuardrailsGateReadOnly");
   });
-  it("names the file and the field", () => {
-    expect(() => parseGateConfig(JSON.stringify({ securityToolingAccountId: "12" }), "org.json")).toThrow(
-      /org\.json: securityToolingAccountId: must be a 12-digit account id/,
+
+  it("rejects a misspelt key instead of silently dropping what it meant", () => {
+    const gate = { ...gateTestConfig().gate, requier: ["IAM.3"] };
+    expect(errorOf(text({ gate }))).toMatch(/org\.json: gate\.requier: unknown field/);
+  });
+
+  it("lists every error at once, each with its path and value", () => {
+    const message = errorOf(text({ homeRegion: "us-east-9", securityToolingAccountId: "12", regions: ["x"] }));
+    const lines = message.split("\n");
+    expect(lines[0]).toMatch(/org\.json: invalid guardrails config \(3 errors/);
+    expect(lines.slice(1)).toEqual(
+      expect.arrayContaining([
+        'org.json: homeRegion: "us-east-9" is not an AWS region',
+        'org.json: securityToolingAccountId: "12" is not a 12-digit AWS account id',
+        "org.json: regions: unknown field (not part of the configuration)",
+      ]),
     );
-    expect(() => parseGateConfig(JSON.stringify({ gate: { require: ["IAM.9"] } }), "org.json")).toThrow(/org\.json: gate\.require\[0\]/);
-    expect(() => parseGateConfig("{", "org.json")).toThrow(ConfigError);
+  });
+
+  it("applies the modules' cross-field rules too (a region outside governedRegions)", () => {
+    expect(errorOf(text({ homeRegion: "eu-north-1" }))).toMatch(/governedRegions: .* must include homeRegion "eu-north-1"/);
+  });
+
+  it("names the file when it is not JSON", () => {
+    expect(errorOf("{")).toMatch(/^org\.json: not valid JSON/);
   });
 });

@@ -28,7 +28,7 @@ describe("decideAccountStatus", () => {
   });
 
   it.each([
-    ["access-denied", /grant the gate's own credentials organizations:DescribeAccount/, false],
+    ["access-denied", /denied to the gate's own credentials \(AccessDenied\).*grant them organizations:DescribeAccount/, false],
     ["not-found", /not an account of this organization/, true],
     ["throttled", /rerun/, false],
   ] as const)("an unreadable status (%s) is INCONCLUSIVE and says what helps", (kind, hint, final) => {

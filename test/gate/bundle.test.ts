@@ -71,7 +71,10 @@ describe("buildBundle", () => {
       ["account-summary", ACCOUNT, "us-west-2", NOW],
       ["credential-report", ACCOUNT, "us-west-2", NOW],
       ["security-hub", ACCOUNT, "us-west-2", NOW],
+      // Whether Security Hub was enabled in the account (DescribeHub), recorded as a source of its own.
+      ["security-hub-enabled", ACCOUNT, "us-west-2", NOW],
     ]);
+    expect(b.controls[0]?.sources[3]?.summary).toBe("enabled since 2024-01-15T10:00:00.000Z, ControlFindingGenerator SECURITY_CONTROL");
     expect(b.accountSummary?.accountAccessKeysPresent).toBe(0);
     expect(b.rootRow?.reportGeneratedAt).toBe("2026-11-22T09:00:00Z");
     expect(b.rootRow?.fields?.["access_key_1_active"]).toBe("false");

@@ -75,6 +75,7 @@ export function passingEvidence(over: Partial<Iam4Evidence> = {}): Iam4Evidence 
     accountSummary: ok({ accountAccessKeysPresent: 0 }),
     credentialReport: ok({ content: cleanReportFor(), generatedTime: "2026-11-22T09:00:00Z" }),
     findings: ok([finding(CONSOLIDATED_PASSED)]),
+    targetSecurityHub: ok({ enabled: true, subscribedAt: "2024-01-15T10:00:00.000Z", controlFindingGenerator: "SECURITY_CONTROL", notEnabledBecause: null }, { api: "securityhub:DescribeHub" }),
     acceptNoRootCredentials: false,
     rootCredentialsManagement: null,
     ...over,

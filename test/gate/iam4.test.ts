@@ -22,7 +22,7 @@ import {
 const A0 = ok({ accountAccessKeysPresent: 0 });
 const A1 = ok({ accountAccessKeysPresent: 1 });
 const A_MISSING = ok({ accountAccessKeysPresent: null });
-const A_DENIED = failed<{ accountAccessKeysPresent: number | null }>("access-denied", "not authorized to perform iam:GetAccountSummary");
+const A_DENIED = { ...failed<{ accountAccessKeysPresent: number | null }>("access-denied", "not authorized to perform iam:GetAccountSummary"), api: "iam:GetAccountSummary", code: "AccessDenied" };
 
 const report = (content: string, generatedTime: string | null = "2026-11-22T09:00:00Z") => ok({ content, generatedTime });
 const B_CLEAN = report(cleanReportFor());
@@ -117,7 +117,7 @@ const table: Row[] = [
   ["CIS 1.2.0 rule 1.4 FAILED only (IAM.3)", { accountSummary: A_DENIED, credentialReport: B_ERROR, findings: C(CIS120_RULE_1_4_FAILED) }, "INCONCLUSIVE", "no IAM.4 finding"],
 
   // INCONCLUSIVE: A or B unknown while C passes
-  ["A access denied", { accountSummary: A_DENIED }, "INCONCLUSIVE", "access-denied"],
+  ["A access denied", { accountSummary: A_DENIED }, "INCONCLUSIVE", "GetAccountSummary could not be read in 111122223333 (us-west-2): iam:GetAccountSummary was denied"],
   ["A read in another account", { accountSummary: ok({ accountAccessKeysPresent: 0 }, { accountId: "444455556666" }) }, "INCONCLUSIVE", "was read in 444455556666"],
   ["A missing from SummaryMap (never read as 0)", { accountSummary: A_MISSING }, "INCONCLUSIVE", "AccountAccessKeysPresent"],
   ["B stale (4 h 1 min)", { credentialReport: B_STALE }, "INCONCLUSIVE", "is stale"],
@@ -146,7 +146,7 @@ const table: Row[] = [
   ["accept + management unreadable", { ...accept, rootCredentialsManagement: RCM_DENIED, findings: C() }, "INCONCLUSIVE", "could not be read"],
   ["accept + management not read", { ...accept, rootCredentialsManagement: null, findings: C() }, "INCONCLUSIVE", "it was not read"],
   ["accept + Security Hub not enabled", { ...accept, rootCredentialsManagement: RCM_ON, findings: C_NOT_ENABLED }, "INCONCLUSIVE", "Security Hub is not enabled"],
-  ["accept + A unknown", { ...accept, rootCredentialsManagement: RCM_ON, accountSummary: A_DENIED, findings: C() }, "INCONCLUSIVE", "access-denied"],
+  ["accept + A unknown", { ...accept, rootCredentialsManagement: RCM_ON, accountSummary: A_DENIED, findings: C() }, "INCONCLUSIVE", "iam:GetAccountSummary was denied"],
   ["accept + B stale", { ...accept, rootCredentialsManagement: RCM_ON, credentialReport: B_STALE, findings: C() }, "INCONCLUSIVE", "is stale"],
   ["accept + B key", { ...accept, rootCredentialsManagement: RCM_ON, accountSummary: A_DENIED, credentialReport: B_INACTIVE_KEY, findings: C() }, "FAIL", "root access key"],
   ["accept + A = 1", { ...accept, rootCredentialsManagement: RCM_ON, accountSummary: A1, findings: C() }, "FAIL", "reports 1 root access key"],
@@ -231,7 +231,7 @@ describe("isIam4Finding", () => {
 describe("decideIam4 sources", () => {
   it("records A, B and C with when and where they were read", () => {
     const d = decideIam4(passingEvidence({ findings: ok([PASSED], { api: "securityhub:GetFindings", accountId: "999988887777", observedAt: "2026-11-22T09:59:00Z" }) }));
-    expect(d.sources.map((s) => s.name)).toEqual(["account-summary", "credential-report", "security-hub"]);
+    expect(d.sources.map((s) => s.name)).toEqual(["account-summary", "credential-report", "security-hub", "security-hub-enabled"]);
     expect(d.sources[0]?.summary).toBe("AccountAccessKeysPresent=0");
     expect(d.sources[1]?.summary).toContain("generated 2026-11-22T09:00:00Z");
     expect(d.sources[1]?.summary).toContain("access_key_1_active=false");
