@@ -1,5 +1,6 @@
 /**
- * Compiles the gate (gates/ + modules/constants) to CommonJS once per test run with swc: the same
+ * Compiles the gate (gates/ + modules/constants + modules/config, whose schema preflight validates with;
+ * never the cdktf constructs) to CommonJS once per test run with swc: the same
  * JavaScript shape tsc emits for `npm run build`, in well under a second. Type errors are caught by
  * `npm test`'s typecheck, so transpiling is enough here.
  */
@@ -23,7 +24,7 @@ export const CLI_NODE_PATH = join(ROOT, "node_modules");
 /** Returns the path of the compiled bin.js. */
 export function buildCli(): string {
   const out = join(tmpdir(), `guardrails-cli-${process.pid}-${Date.now()}`);
-  for (const file of [...tsFiles(join(ROOT, "gates")), join(ROOT, "modules", "constants.ts")]) {
+  for (const file of [...tsFiles(join(ROOT, "gates")), join(ROOT, "modules", "constants.ts"), ...tsFiles(join(ROOT, "modules", "config"))]) {
     const { code } = transformFileSync(file, {
       jsc: { parser: { syntax: "typescript" }, target: "es2022" },
       module: { type: "commonjs" },
