@@ -140,7 +140,9 @@ export function checkCloudTrail(plan: PreflightPlan, trails: Outcome<TrailFacts[
   const fixable = verdicts.filter((v) => !v.verdict.usable && v.trail.organization);
   const onlyUnknown = verdicts.every((v) => !v.verdict.usable && v.verdict.unknown);
   if (onlyUnknown) {
-    return { id, status: "unknown", detail: `could not tell whether a trail logs IAM's management events: ${describe}`, fix: fixForFailure("error", "cloudtrail:GetTrailStatus and cloudtrail:GetEventSelectors") };
+    const failed = verdicts.flatMap(({ trail }) => [trail.logging, trail.selectors]).find((o) => !o.ok);
+    const kind = failed !== undefined && !failed.ok ? failed.kind : "error";
+    return { id, status: "unknown", detail: `could not tell whether a trail logs IAM's management events: ${describe}`, fix: fixForFailure(kind, "cloudtrail:GetTrailStatus and cloudtrail:GetEventSelectors") };
   }
   const fixes = fixable.flatMap((v) => (v.verdict.usable ? [] : v.verdict.fix));
   return {
