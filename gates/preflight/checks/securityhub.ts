@@ -122,7 +122,7 @@ export function checkSecurityHubAdminState(plan: PreflightPlan, ev: SecurityHubS
       parts.push({ status: "unknown", detail: `configuration policies could not be read (${policies.message})`, fix: fixForFailure(policies.kind, "securityhub:ListConfigurationPolicies") });
     } else {
       for (const p of policies.value) {
-        const del = `aws securityhub delete-configuration-policy --identifier ${p.id} --region ${plan.homeRegion}   ${inTooling}; first disassociate it from each target listed by: aws securityhub list-configuration-policy-associations --region ${plan.homeRegion}`;
+        const del = `disassociate it from each of its targets (aws securityhub list-configuration-policy-associations --region ${plan.homeRegion}, then aws securityhub start-configuration-policy-disassociation --configuration-policy-identifier ${p.id} --target '{"OrganizationalUnitId": "<ou id>"}' (or RootId / AccountId) --region ${plan.homeRegion}), then: aws securityhub delete-configuration-policy --identifier ${p.id} --region ${plan.homeRegion}   ${inTooling}`;
         if (p.name === CONFIGURATION_POLICY_NAME) {
           parts.push({
             status: "conflict",
@@ -133,7 +133,7 @@ export function checkSecurityHubAdminState(plan: PreflightPlan, ev: SecurityHubS
           parts.push({
             status: "conflict",
             detail: `configuration policy ${p.name} (${p.id}) exists: where it is associated it replaces or overrides guardrails-cis (one policy per account or OU, the closest association wins), so IAM.4 / IAM.3 may not be enabled there`,
-            fix: `delete it once its settings are folded into the config (securityHub.cisVersions, disabledControls): ${del}`,
+            fix: `fold its settings into the config (securityHub.cisVersions, disabledControls), then ${del}`,
           });
         }
       }
