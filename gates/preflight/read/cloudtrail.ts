@@ -1,7 +1,9 @@
 /**
  * The management account's trails as seen from the Region where IAM delivers its events: DescribeTrails
  * there lists trails homed there plus the shadow copies of multi-Region and organization trails
- * (includeShadowTrails defaults to true); each trail's status and selectors are read in its home Region.
+ * (includeShadowTrails, set explicitly here, defaults to true:
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DescribeTrails.html); each trail's status
+ * and selectors are read in its home Region by ARN.
  */
 import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, type CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { AdvancedFieldSelector, TrailFacts, TrailSelectors } from "../checks/cloudtrail";

@@ -30,7 +30,9 @@ async function readRegion(config: ConfigServiceClient, call: Call, accountId: st
       call(`config:DescribeConfigurationRecorderStatus ${at}`, (abortSignal) => config.send(new DescribeConfigurationRecorderStatusCommand({}), { abortSignal })),
     ]);
     const recording = new Map((statuses.ConfigurationRecordersStatus ?? []).map((s) => [s.name ?? "", s.recording ?? null]));
-    // Service-linked recorders (servicePrincipal set) belong to a service and do not take the customer-managed slot.
+    // Without a name the API returns the customer-managed recorder; service-linked ones (servicePrincipal set)
+    // belong to a service and do not take the one customer-managed slot per account and Region:
+    // https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html
     return (recorders.ConfigurationRecorders ?? [])
       .filter((r) => r.servicePrincipal === undefined || r.servicePrincipal === "")
       .map((r) => ({ name: r.name ?? "", recording: recording.get(r.name ?? "") ?? null }));
