@@ -93,6 +93,8 @@ function missingRun() {
   world.trustedServices = ["config.amazonaws.com"];
   world.trails = [];
   world.accounts[IDS.tooling]!.configRecorders = {};
+  // Security Hub not enabled in the security-tooling account yet is fine: designation enables it.
+  world.accounts[IDS.tooling]!.securityHubRegions = [];
   return preflight({ world, config: configWith({ organization: { productionOuId: "ou-ex01-gone0001" }, scp: { targetIds: ["ou-ex01-gone0002"] } }) });
 }
 
@@ -134,6 +136,7 @@ describe("each check's missing and conflict status on the wire", () => {
     });
     expect(check(r.stdout, "trusted-access").fix).toContain("aws cloudformation activate-organizations-access");
     expect(check(r.stdout, "ous-exist").detail).toContain("organization.productionOuId ou-ex01-gone0001");
+    expect(check(r.stdout, "securityhub-admin-state").detail).toMatch(/not enabled in the security-tooling account 222222222222 in us-east-1 yet/);
     expect(check(r.stdout, "config-recorders").findings).toEqual(REGIONS.map((region) => ({ accountId: IDS.tooling, region, status: "missing", reason: expect.stringContaining("no recorder") })));
   });
 

@@ -8,13 +8,16 @@ import { failure, success, type Outcome } from "../types";
 /** One AWS call under the run's time rules (callAws with a policy); throws AwsCallError. */
 export type Call = <T>(api: string, send: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>;
 
-/** Runs `read`; an error becomes a failed Outcome unless `explain` turns its wire code into a value. */
-export async function outcomeOf<T>(read: () => Promise<T>, explain?: (code: string, kind: string) => T | undefined): Promise<Outcome<T>> {
+/**
+ * Runs `read`; an error becomes a failed Outcome unless `explain` recognises it (by wire code, kind and the
+ * service's message) as an answer in its own right, e.g. "not subscribed" meaning "not enabled".
+ */
+export async function outcomeOf<T>(read: () => Promise<T>, explain?: (code: string, kind: string, message: string) => T | undefined): Promise<Outcome<T>> {
   try {
     return success(await read());
   } catch (err) {
     const c = classifyAwsError(err);
-    const explained = explain?.(c.code, c.kind);
+    const explained = explain?.(c.code, c.kind, c.message);
     if (explained !== undefined) return success(explained);
     return failure(c.kind, c.message);
   }

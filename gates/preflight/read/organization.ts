@@ -77,7 +77,7 @@ export async function readDelegatedAdmins(org: OrganizationsClient, securityHub:
         return pages.flatMap((p) => (p.AdminAccounts ?? []).flatMap((a) => (a.AccountId === undefined ? [] : [{ accountId: a.AccountId, status: a.Status ?? "" }])));
       },
       // InvalidAccessException "not subscribed": Security Hub is off in the management account there.
-      (_code, kind) => (kind === "not-enabled" ? "not-subscribed" : undefined),
+      (_code, kind, message) => (kind === "not-enabled" && /not subscribed/i.test(message) ? "not-subscribed" : undefined),
     ),
   ]);
   return { organizations: Object.fromEntries(lists), securityHubAdmins };

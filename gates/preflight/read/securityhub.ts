@@ -19,7 +19,7 @@ export async function readSecurityHubState(hub: SecurityHubClient, call: Call): 
       return true;
     },
     // InvalidAccessException "not subscribed to AWS Security Hub": not enabled here (designation will enable it).
-    (_code, kind) => (kind === "not-enabled" ? false : undefined),
+    (_code, kind, message) => (kind === "not-enabled" && /not subscribed/i.test(message) ? false : undefined),
   );
   if (!enabled.ok || !enabled.value) return { hub: enabled, aggregators: null, organizationConfiguration: null, policies: null };
 
@@ -40,7 +40,7 @@ export async function readSecurityHubState(hub: SecurityHubClient, call: Call): 
       },
       // InvalidAccessException "Account … is not an administrator for this organization" (HTTP 401), as
       // reported in terraform-provider-aws issue #23079: not designated yet, so it holds no organization state.
-      (_code, kind) => (kind === "not-enabled" ? null : undefined),
+      (_code, kind, message) => (kind === "not-enabled" && /not an administrator/i.test(message) ? null : undefined),
     ),
   ]);
   let policies: SecurityHubStateEvidence["policies"] = null;
