@@ -5,3 +5,4 @@ export { GateUsageError, type CheckAccountOptions, type PromoteAccountOptions } 
 export { parseDuration } from "./duration";
 export { exitCodeFor, worstVerdict } from "./verdict";
 export * from "./types";
+export { runPreflight, renderPreflight, preflightExitCode, CHECK_IDS, type PreflightOptions, type PreflightReport, type PreflightCheck, type CheckStatus, type CheckId } from "./preflight";

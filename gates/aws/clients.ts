@@ -4,6 +4,7 @@
  * that the deadline bounds them), and `endpoint` is set only when --endpoint-url is given: otherwise
  * the SDK applies AWS_ENDPOINT_URL itself.
  */
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
@@ -47,6 +48,8 @@ export class AccountClients {
   private configClient: ConfigServiceClient | undefined;
   /** When the assumed-role credentials expire (epoch ms), or null when unknown. */
   readonly expiresAtMs: number | null;
+  /** Regional clients other than the default region's, keyed by service and region (preflight reads every governed region). */
+  private readonly regional = new Map<string, ConfigServiceClient | SecurityHubClient | CloudTrailClient>();
   constructor(
     readonly accountId: string,
     private readonly clientConfig: ClientConfig,
@@ -66,6 +69,24 @@ export class AccountClients {
     this.configClient ??= new ConfigServiceClient(this.clientConfig);
     return this.configClient;
   }
+  private inRegion<C extends ConfigServiceClient | SecurityHubClient | CloudTrailClient>(service: string, region: string, make: (config: ClientConfig) => C): C {
+    const key = `${service}@${region}`;
+    let client = this.regional.get(key) as C | undefined;
+    if (client === undefined) {
+      client = make({ ...this.clientConfig, region });
+      this.regional.set(key, client);
+    }
+    return client;
+  }
+  configIn(region: string): ConfigServiceClient {
+    return region === this.clientConfig.region ? this.config : this.inRegion("config", region, (c) => new ConfigServiceClient(c));
+  }
+  securityHubIn(region: string): SecurityHubClient {
+    return region === this.clientConfig.region ? this.securityHub : this.inRegion("securityhub", region, (c) => new SecurityHubClient(c));
+  }
+  cloudTrailIn(region: string): CloudTrailClient {
+    return this.inRegion("cloudtrail", region, (c) => new CloudTrailClient(c));
+  }
 }
 
 /** Replace assumed-role credentials this long before they expire. */
@@ -78,6 +99,7 @@ export class AwsClientFactory {
   private ownSts: STSClient | undefined;
   private ownIam: IAMClient | undefined;
   private ownOrganizations: OrganizationsClient | undefined;
+  private ownAccount: AccountClients | undefined;
 
   constructor(settings: AwsSettings) {
     this.settings = settings;
@@ -99,6 +121,25 @@ export class AwsClientFactory {
   organizations(): OrganizationsClient {
     this.ownOrganizations ??= new OrganizationsClient(this.config());
     return this.ownOrganizations;
+  }
+
+  /** STS with the gate's own credentials (AssumeRole, GetCallerIdentity). */
+  sts(): STSClient {
+    this.ownSts ??= new STSClient(this.config());
+    return this.ownSts;
+  }
+
+  /**
+   * Clients in the caller's own account with its own credentials: preflight reads the management account
+   * directly (it has no OrganizationAccountAccessRole of its own to assume).
+   */
+  own(accountId: string): AccountClients {
+    let clients = this.ownAccount;
+    if (clients === undefined || clients.accountId !== accountId) {
+      clients = new AccountClients(accountId, this.config());
+      this.ownAccount = clients;
+    }
+    return clients;
   }
 
   /** IAM with the gate's own credentials: ListOrganizationsFeatures in the management account. */
@@ -135,9 +176,13 @@ export class AwsClientFactory {
     return entry.clients;
   }
 
+  /** Forgets the account's assumed clients (the next inAccount assumes again), so a long run's memory stays flat. */
+  release(accountId: string): void {
+    this.assumed.delete(accountId);
+  }
+
   private async assume(accountId: string, policy: CallPolicy): Promise<AccountClients> {
-    this.ownSts ??= new STSClient(this.config());
-    const sts = this.ownSts;
+    const sts = this.sts();
     const roleArn = this.roleArn(accountId);
     const api = `sts:AssumeRole ${roleArn}`;
     const out = await callAws(api, policy, (abortSignal) =>

@@ -8,6 +8,7 @@ import { GateUsageError } from "../options";
 import { ExitCode } from "../types";
 import { registerCheck } from "./commands/check";
 import { registerDiff } from "./commands/diff";
+import { registerPreflight } from "./commands/preflight";
 import { registerPromote } from "./commands/promote";
 import { registerSweep } from "./commands/sweep";
 import { registerVerify } from "./commands/verify";
@@ -21,11 +22,11 @@ import { gateVersion } from "../version";
 export type CommandRegistrar = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
 /** Commands of this program, one file each under commands/ (sweep plugs in the same way). */
-export const COMMANDS: CommandRegistrar[] = [registerCheck, registerPromote, registerSweep, registerVerify, registerDiff];
+export const COMMANDS: CommandRegistrar[] = [registerCheck, registerPromote, registerSweep, registerVerify, registerDiff, registerPreflight];
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command("guardrails")
-    .description("CIS guardrails: production-readiness gate for AWS accounts (IAM.4 root access keys, IAM.3 key rotation) and guardrail diff for pull requests")
+    .description("CIS guardrails: production-readiness gate for AWS accounts (IAM.4 root access keys, IAM.3 key rotation), guardrail diff for pull requests, and the preflight before the first deploy")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => io.stdout(maskSecrets(s)), writeErr: (s) => io.stderr(maskSecrets(s)) })
     .addHelpText("after", GATE_HELP_FOOTER)

@@ -1,11 +1,12 @@
 /**
- * AWS Config (awsJson1_1, X-Amz-Target StarlingDoveService.<Op>): DescribeConfigRules and
- * StartConfigRulesEvaluation. Evaluations are recorded in the world; a hook may change state in response.
+ * AWS Config (awsJson1_1, X-Amz-Target StarlingDoveService.<Op>): DescribeConfigRules,
+ * StartConfigRulesEvaluation, DescribeConfigurationRecorders and DescribeConfigurationRecorderStatus.
+ * Evaluations are recorded in the world; a hook may change state in response.
  */
 import { awsJson11Routing, type CallContext, type ServiceHandler } from "./service";
 import { callerArn } from "./sts";
 import { ServiceError, decodeToken, encodeToken, jsonError, jsonResponse, page } from "./wire";
-import type { ConfigRule } from "./world";
+import type { ConfigRecorderState, ConfigRule } from "./world";
 
 const TARGET_PREFIX = "StarlingDoveService.";
 type Input = Record<string, unknown>;
@@ -48,8 +49,54 @@ function releasePendingFindings(ctx: CallContext): void {
   delete ctx.world.findingsAfterEvaluation[ctx.accountId];
 }
 
+/**
+ * Without a name, ServicePrincipal or Arn the API "returns details for the customer managed configuration
+ * recorder configured for the account, if applicable" (DescribeConfigurationRecorders in the SDK model);
+ * ServicePrincipal selects a service-linked one; a name that does not exist is NoSuchConfigurationRecorderException.
+ */
+function selectRecorders(ctx: CallContext, input: Input): ConfigRecorderState[] {
+  const all = ctx.world.accounts[ctx.accountId]?.configRecorders[ctx.region] ?? [];
+  const principal = typeof input["ServicePrincipal"] === "string" ? input["ServicePrincipal"] : undefined;
+  const names = Array.isArray(input["ConfigurationRecorderNames"]) ? (input["ConfigurationRecorderNames"] as unknown[]).filter((n): n is string => typeof n === "string") : [];
+  if (names.length > 0) {
+    return names.map((name) => {
+      const r = all.find((x) => x.name === name);
+      if (!r) throw new ServiceError("NoSuchConfigurationRecorderException", `Cannot find configuration recorder with the specified name '${name}'.`, 400);
+      return r;
+    });
+  }
+  return principal !== undefined ? all.filter((r) => r.servicePrincipal === principal) : all.filter((r) => r.servicePrincipal === undefined);
+}
+
+function recorderArn(ctx: CallContext, r: ConfigRecorderState): string {
+  return `arn:${ctx.world.partition}:config:${ctx.region}:${ctx.accountId}:configuration-recorder/${r.name}/${r.name.length.toString(16).padStart(8, "0")}`;
+}
+
 function dispatch(ctx: CallContext, input: Input): unknown {
   switch (ctx.action) {
+    case "DescribeConfigurationRecorders":
+      return {
+        ConfigurationRecorders: selectRecorders(ctx, input).map((r) => ({
+          arn: recorderArn(ctx, r),
+          name: r.name,
+          roleARN: `arn:${ctx.world.partition}:iam::${ctx.accountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+          recordingGroup: { allSupported: true, includeGlobalResourceTypes: false, resourceTypes: [] },
+          recordingMode: { recordingFrequency: "CONTINUOUS", recordingModeOverrides: [] },
+          recordingScope: r.servicePrincipal === undefined ? "PAID" : "INTERNAL",
+          servicePrincipal: r.servicePrincipal,
+        })),
+      };
+    case "DescribeConfigurationRecorderStatus":
+      return {
+        ConfigurationRecordersStatus: selectRecorders(ctx, input).map((r) => ({
+          arn: recorderArn(ctx, r),
+          name: r.name,
+          recording: r.recording,
+          lastStatus: r.recording ? "SUCCESS" : "PENDING",
+          lastStartTime: r.recording ? Date.parse("2024-01-15T10:00:00Z") / 1000 : undefined,
+          servicePrincipal: r.servicePrincipal,
+        })),
+      };
     case "DescribeConfigRules": {
       const rules = selectRules(ctx, input);
       const offset = decodeToken(typeof input["NextToken"] === "string" ? input["NextToken"] : undefined, "InvalidNextTokenException");

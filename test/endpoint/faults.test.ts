@@ -5,6 +5,7 @@ import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizat
 import { ConfigServiceClient, DescribeConfigRulesCommand } from "@aws-sdk/client-config-service";
 import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CloudTrailClient, DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { EXAMPLE_IDS, clientConfig, startLocalAws, type FaultKind, type LocalAws, type ServiceName } from "./index";
 
@@ -26,6 +27,7 @@ const CALLS: Record<ServiceName, { action: string; call: (maxAttempts: number) =
   config: { action: "DescribeConfigRules", call: (m) => new ConfigServiceClient(clientConfig(aws.url, { maxAttempts: m })).send(new DescribeConfigRulesCommand({})) },
   securityhub: { action: "GetFindings", call: (m) => new SecurityHubClient(clientConfig(aws.url, { maxAttempts: m })).send(new GetFindingsCommand({})) },
   s3: { action: "PutObject", call: (m) => new S3Client(clientConfig(aws.url, { maxAttempts: m })).send(new PutObjectCommand({ Bucket: "evidence", Key: "k", Body: "x" })) },
+  cloudtrail: { action: "DescribeTrails", call: (m) => new CloudTrailClient(clientConfig(aws.url, { maxAttempts: m })).send(new DescribeTrailsCommand({})) },
 };
 const SERVICES = Object.keys(CALLS) as ServiceName[];
 
@@ -34,11 +36,11 @@ beforeEach(() => aws.world.accounts[EXAMPLE_IDS.management].securityHubRegions.p
 
 const THROTTLE_NAME: Record<ServiceName, string> = {
   sts: "Throttling", iam: "Throttling", organizations: "TooManyRequestsException", config: "ThrottlingException",
-  securityhub: "TooManyRequestsException", s3: "SlowDown",
+  securityhub: "TooManyRequestsException", s3: "SlowDown", cloudtrail: "ThrottlingException",
 };
 const DENIED_NAME: Record<ServiceName, string> = {
   sts: "AccessDenied", iam: "AccessDenied", organizations: "AccessDeniedException", config: "AccessDeniedException",
-  securityhub: "AccessDeniedException", s3: "AccessDenied",
+  securityhub: "AccessDeniedException", s3: "AccessDenied", cloudtrail: "AccessDeniedException",
 };
 
 describe.each(SERVICES)("%s", (service) => {
@@ -49,7 +51,7 @@ describe.each(SERVICES)("%s", (service) => {
   test("throttling is retried by the SDK, then succeeds", async () => {
     inject("throttle", 1);
     await expect(call(2)).resolves.toBeDefined();
-    expect(received().map((r) => r.status)).toEqual([service === "s3" ? 503 : service === "organizations" || service === "securityhub" ? 429 : 400, 200]);
+    expect(received().map((r) => r.status)).toEqual([service === "s3" ? 503 : service === "organizations" || service === "securityhub" || service === "cloudtrail" ? 429 : 400, 200]);
   });
 
   test("throttling beyond the retries surfaces with the service's error name", async () => {

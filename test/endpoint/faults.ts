@@ -4,7 +4,7 @@
  * many calls the rule affects. Each service formats the injected error the way it really does.
  */
 
-export type ServiceName = "sts" | "iam" | "organizations" | "config" | "securityhub" | "s3";
+export type ServiceName = "sts" | "iam" | "organizations" | "config" | "securityhub" | "s3" | "cloudtrail";
 
 export type FaultKind =
   | "throttle" // the service's own throttling error (retried by the SDK)

@@ -94,11 +94,11 @@ function dispatch(ctx: CallContext, input: Input): unknown {
         Organization: {
           Id: world.organizationId,
           Arn: orgArn(world, `organization/${world.organizationId}`),
-          FeatureSet: "ALL",
+          FeatureSet: world.featureSet,
           MasterAccountArn: orgArn(world, `account/${world.organizationId}/${world.managementAccountId}`),
           MasterAccountId: world.managementAccountId,
           MasterAccountEmail: mgmt?.email,
-          AvailablePolicyTypes: [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }],
+          AvailablePolicyTypes: world.rootPolicyTypes.map((t) => ({ Type: t.type, Status: t.status })),
         },
       };
     }
@@ -109,7 +109,7 @@ function dispatch(ctx: CallContext, input: Input): unknown {
             Id: world.rootId,
             Arn: orgArn(world, `root/${world.organizationId}/${world.rootId}`),
             Name: "Root",
-            PolicyTypes: [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }],
+            PolicyTypes: world.rootPolicyTypes.map((t) => ({ Type: t.type, Status: t.status })),
           },
         ],
       };
@@ -186,6 +186,54 @@ function dispatch(ctx: CallContext, input: Input): unknown {
       }
       acct.parentId = destination;
       return {};
+    }
+    default:
+      return setupReads(ctx, input);
+  }
+}
+
+/** The reads `guardrails preflight` makes: trusted access, delegated administrators, SCP attachments, OUs. */
+function setupReads(ctx: CallContext, input: Input): unknown {
+  const world = ctx.world;
+  switch (ctx.action) {
+    case "ListAWSServiceAccessForOrganization": {
+      const p = paged(world.trustedServices, input);
+      return { EnabledServicePrincipals: p.items.map((ServicePrincipal) => ({ ServicePrincipal, DateEnabled: Date.parse("2024-01-15T10:00:00Z") / 1000 })), NextToken: p.NextToken };
+    }
+    case "ListDelegatedAdministrators": {
+      const principal = str(input, "ServicePrincipal");
+      const ids = principal === undefined ? [...new Set(Object.values(world.delegatedAdministrators).flat())] : (world.delegatedAdministrators[principal] ?? []);
+      const p = paged(ids.filter((id) => Object.prototype.hasOwnProperty.call(world.accounts, id)), input);
+      return {
+        DelegatedAdministrators: p.items.map((id) => ({ ...accountJson(world, world.accounts[id] as AccountState), DelegationEnabledDate: Date.parse("2024-02-01T10:00:00Z") / 1000 })),
+        NextToken: p.NextToken,
+      };
+    }
+    case "ListPoliciesForTarget": {
+      const target = str(input, "TargetId");
+      const filter = str(input, "Filter");
+      if (filter === undefined) throw new ServiceError("InvalidInputException", "You must specify a Filter.", 400);
+      const exists = target !== undefined && (parentExists(world, target) || Object.prototype.hasOwnProperty.call(world.accounts, target));
+      if (!exists) throw new ServiceError("TargetNotFoundException", "We can't find a root, OU, account, or email with the TargetId that you specified.", 400);
+      const attached = Object.values(world.policies).filter((x) => x.type === filter && x.targets.includes(target as string));
+      const p = paged(attached, input);
+      return {
+        Policies: p.items.map((x) => ({
+          Id: x.id,
+          Arn: x.awsManaged ? `arn:${world.partition}:organizations::aws:policy/service_control_policy/${x.id}` : orgArn(world, `policy/${world.organizationId}/service_control_policy/${x.id}`),
+          Name: x.name,
+          Description: x.name,
+          Type: x.type,
+          AwsManaged: x.awsManaged,
+        })),
+        NextToken: p.NextToken,
+      };
+    }
+    case "DescribeOrganizationalUnit": {
+      const id = str(input, "OrganizationalUnitId");
+      const ou = id !== undefined && Object.prototype.hasOwnProperty.call(world.organizationalUnits, id) ? world.organizationalUnits[id] : undefined;
+      if (ou === undefined) throw new ServiceError("OrganizationalUnitNotFoundException", "We can't find an OU with the OrganizationalUnitId that you specified.", 400);
+      return { OrganizationalUnit: { Id: ou.id, Arn: orgArn(world, `ou/${world.organizationId}/${ou.id}`), Name: ou.name } };
     }
     default:
       throw new ServiceError("UnknownOperationException", `Unknown operation ${ctx.action}`, 400);

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { cloudTrailHandler } from "./cloudtrail";
 import { configHandler } from "./config";
 import { FaultEngine, MALFORMED_BODY, type FaultRule, type ServiceName } from "./faults";
 import { iamHandler } from "./iam";
@@ -56,6 +57,7 @@ const HANDLERS: Record<ServiceName, ServiceHandler> = {
   config: configHandler,
   securityhub: securityHubHandler,
   s3: s3Handler,
+  cloudtrail: cloudTrailHandler,
 };
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** `Credential=<akid>/<date>/<region>/<service>/aws4_request` */
@@ -157,7 +159,7 @@ export async function startLocalAws(opts: StartOptions = {}): Promise<LocalAws> 
         return send(res, handler.formatError(new ServiceError(spec.code, spec.message ?? spec.code, spec.status)));
       }
       case "malformedBody": {
-        const contentType = service === "organizations" || service === "config" ? "application/x-amz-json-1.1" : service === "securityhub" ? "application/json" : "text/xml";
+        const contentType = service === "organizations" || service === "config" || service === "cloudtrail" ? "application/x-amz-json-1.1" : service === "securityhub" ? "application/json" : "text/xml";
         return send(res, { status: 200, headers: { "content-type": contentType }, body: MALFORMED_BODY });
       }
       default:

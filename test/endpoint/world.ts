@@ -70,6 +70,26 @@ export interface ConfigRule {
   createdBy?: string;
 }
 
+/** A Config recorder (DescribeConfigurationRecorders); servicePrincipal set = service-linked. */
+export interface ConfigRecorderState {
+  name: string;
+  recording: boolean;
+  servicePrincipal?: string;
+}
+
+/** Security Hub organization state an administrator account holds (DescribeOrganizationConfiguration). */
+export interface SecurityHubOrganizationState {
+  configurationType: "LOCAL" | "CENTRAL";
+  status: "PENDING" | "ENABLED" | "FAILED";
+  autoEnable: boolean;
+  autoEnableStandards: "NONE" | "DEFAULT";
+}
+
+export interface ConfigurationPolicyState {
+  id: string;
+  name: string;
+}
+
 export interface AccountState {
   id: string;
   name: string;
@@ -97,6 +117,36 @@ export interface AccountState {
   enabledStandards: string[];
   /** Config rules by region. */
   configRules: Record<string, ConfigRule[]>;
+  /** Config recorders by region (none by default). */
+  configRecorders: Record<string, ConfigRecorderState[]>;
+  /** Security Hub finding aggregator ARNs (an account has at most one; its region is in the ARN). */
+  findingAggregators: string[];
+  /** Held when this account is a Security Hub administrator. */
+  securityHubOrganization: SecurityHubOrganizationState;
+  /** Security Hub configuration policies (central configuration). */
+  configurationPolicies: ConfigurationPolicyState[];
+}
+
+/** An Organizations policy (SCP); targets are root, OU or account ids it is attached to. */
+export interface OrganizationPolicy {
+  id: string;
+  name: string;
+  type: "SERVICE_CONTROL_POLICY";
+  awsManaged: boolean;
+  targets: string[];
+}
+
+/** A CloudTrail trail of the management account (organization trails show in every account). */
+export interface TrailState {
+  name: string;
+  homeRegion: string;
+  isMultiRegion: boolean;
+  includeGlobalServiceEvents: boolean;
+  isOrganizationTrail: boolean;
+  isLogging: boolean;
+  /** GetEventSelectors as AWS returns them; omitted: the default (all management events). */
+  eventSelectors?: { ReadWriteType?: string; IncludeManagementEvents?: boolean; ExcludeManagementEventSources?: string[] }[];
+  advancedEventSelectors?: { Name?: string; FieldSelectors: { Field: string; Equals?: string[]; NotEquals?: string[]; StartsWith?: string[] }[] }[];
 }
 
 export interface OrganizationalUnit {
@@ -155,6 +205,20 @@ export interface World {
   findingsAfterEvaluation: Record<string, AsffFinding[]>;
   s3Buckets: Record<string, S3Bucket>;
   configEvaluations: ConfigEvaluationRequest[];
+  /** DescribeOrganization FeatureSet. */
+  featureSet: "ALL" | "CONSOLIDATED_BILLING";
+  /** ListRoots PolicyTypes of the root. */
+  rootPolicyTypes: { type: string; status: "ENABLED" | "PENDING_ENABLE" | "PENDING_DISABLE" }[];
+  /** ListAWSServiceAccessForOrganization: service principals with trusted access. */
+  trustedServices: string[];
+  /** ListDelegatedAdministrators: service principal -> account ids. */
+  delegatedAdministrators: Record<string, string[]>;
+  /** Organizations policies by id; FullAWSAccess is attached to the root and to every OU created. */
+  policies: Record<string, OrganizationPolicy>;
+  /** Security Hub administrator account per region (ListOrganizationAdminAccounts). */
+  securityHubAdmins: Record<string, string>;
+  /** The management account's CloudTrail trails. */
+  trails: TrailState[];
   hooks: WorldHooks;
 }
 
@@ -162,12 +226,16 @@ export function worldNow(world: World): Date {
   return world.hooks.now ? world.hooks.now() : new Date();
 }
 
+/** AWS's managed SCP, attached by default to the root and to every OU and account. */
+export const FULL_AWS_ACCESS_POLICY_ID = "p-FullAWSAccess";
+
 /** An empty organization whose management account is `managementAccountId`. */
 export function emptyWorld(managementAccountId = "111111111111"): World {
+  const ROOT_ID = "r-ex01";
   const world: World = {
     partition: "aws",
     organizationId: "o-exampleorg1",
-    rootId: "r-ex01",
+    rootId: ROOT_ID,
     managementAccountId,
     accessKeys: { [DEFAULT_ACCESS_KEY_ID]: managementAccountId },
     accounts: {},
@@ -178,6 +246,13 @@ export function emptyWorld(managementAccountId = "111111111111"): World {
     findingsAfterEvaluation: {},
     s3Buckets: {},
     configEvaluations: [],
+    featureSet: "ALL",
+    rootPolicyTypes: [{ type: "SERVICE_CONTROL_POLICY", status: "ENABLED" }],
+    trustedServices: [],
+    delegatedAdministrators: {},
+    policies: { [FULL_AWS_ACCESS_POLICY_ID]: { id: FULL_AWS_ACCESS_POLICY_ID, name: "FullAWSAccess", type: "SERVICE_CONTROL_POLICY", awsManaged: true, targets: [ROOT_ID] } },
+    securityHubAdmins: {},
+    trails: [],
     hooks: {},
   };
   addAccount(world, { id: managementAccountId, name: "management" });
@@ -225,6 +300,10 @@ export function addAccount(world: World, spec: NewAccount): AccountState {
     securityHubRegions: regions,
     enabledStandards: ["arn:aws:securityhub:<region>::standards/cis-aws-foundations-benchmark/v/3.0.0"],
     configRules: Object.fromEntries(regions.map((r) => [r, [iamRootAccessKeyRule(spec.id)]])),
+    configRecorders: {},
+    findingAggregators: [],
+    securityHubOrganization: { configurationType: "LOCAL", status: "ENABLED", autoEnable: false, autoEnableStandards: "NONE" },
+    configurationPolicies: [],
   };
   world.accounts[spec.id] = account;
   return account;
@@ -245,6 +324,7 @@ export function iamRootAccessKeyRule(accountId: string): ConfigRule {
 export function addOrganizationalUnit(world: World, id: string, name: string, parentId?: string): OrganizationalUnit {
   const ou = { id, name, parentId: parentId ?? world.rootId };
   world.organizationalUnits[id] = ou;
+  world.policies[FULL_AWS_ACCESS_POLICY_ID]?.targets.push(id);
   return ou;
 }
 
