@@ -78,7 +78,7 @@ export async function evaluateOnce(opts: CheckAccountOptions, aws: AwsClientFact
     exceptions: [...(opts.exceptions ?? [])],
     iam3: {
       ownerTagKey: opts.ownerTagKey === undefined ? DEFAULTS.ownerTagKey : opts.ownerTagKey,
-      readLastUsed: false,
+      readLastUsed: opts.readKeyLastUsed === true,
       concurrency: opts.iamConcurrency ?? DEFAULTS.iamConcurrency,
     },
   });

@@ -49,6 +49,11 @@ export interface CheckAccountOptions {
   waitBackoff?: { baseDelayMs: number; maxDelayMs: number };
   /** Users whose keys are read in parallel for IAM.3 (default 8). */
   iamConcurrency?: number;
+  /**
+   * Also read when each access key was last used (iam:GetAccessKeyLastUsed, one call per key): only the
+   * key inventory (sweep --output csv) shows it; no decision depends on it. Default false.
+   */
+  readKeyLastUsed?: boolean;
   /** The gate's clock (default the system clock). */
   clock?: () => Date;
   /** Sweep: the rate limiter shared by every worker's calls. */

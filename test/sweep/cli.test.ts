@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addOrganizationalUnit, endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
+import { parse } from "csv-parse/sync";
 import { buildCli, spawnCli, type CliRun } from "../e2e/build-cli";
 
 const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
@@ -87,6 +88,12 @@ it("--output csv prints the IAM.3 key inventory over all accounts, ids masked; j
   expect(lines[0]).toMatch(/^accountId,user,userArn,accessKeyId,/);
   expect(lines.length).toBeGreaterThan(2);
   expect(csv.stdout).not.toMatch(UNMASKED_KEY);
+  // Only the inventory shows when a key was last used: GetAccessKeyLastUsed is called for it, once per key.
+  const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+  const deployer = rows.find((r) => r["accountId"] === IDS.clean && r["user"] === "deployer");
+  expect(deployer?.["lastUsedAt"]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  const lastUsedCalls = aws.requests.filter((q) => q.action === "GetAccessKeyLastUsed");
+  expect(lastUsedCalls.length).toBe(rows.filter((r) => r["accessKeyId"] !== "").length);
   expect((junit.stdout.match(/<testcase /g) ?? []).length).toBe(5 * 2);
 });
 

@@ -103,6 +103,8 @@ Sweep specifics:
         ...library,
         ouIds: raw.ou,
         revoke: raw.revoke === true,
+        // The CSV key inventory has a lastUsedAt column: worth one more IAM call per key only there.
+        readKeyLastUsed: raw.output === "csv",
         signal: controller.signal,
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(evidenceBucket !== undefined ? { evidenceBucket } : {}),
