@@ -174,16 +174,17 @@ describe("each check's missing and conflict status on the wire", () => {
 });
 
 describe("faults: unknown and exit 3, never ready", () => {
-  const table: [string, FaultRule[], CheckId[]][] = [
-    ["access denied everywhere", [{ service: "organizations", fault: "accessDenied" }, { service: "cloudtrail", fault: "accessDenied" }, { service: "sts", fault: "accessDenied" }, { service: "securityhub", fault: "accessDenied" }], [...CHECK_IDS]],
-    ["throttled beyond retries", [{ service: "organizations", fault: "throttle" }, { service: "cloudtrail", fault: "throttle" }, { service: "sts", fault: "throttle" }, { service: "securityhub", fault: "throttle" }], [...CHECK_IDS]],
-    ["a CloudTrail call that never answers", [{ service: "cloudtrail", action: "GetEventSelectors", fault: "hang" }], ["cloudtrail"]],
-    ["the deployment role cannot be assumed", [{ service: "sts", action: "AssumeRole", fault: "accessDenied" }], ["securityhub-admin-state", "config-recorders", "config-service-linked-role"]],
-    ["one account's Config is throttled, another's GetRole denied", [{ service: "config", accountId: IDS.sandbox, fault: "throttle" }, { service: "iam", action: "GetRole", accountId: IDS.legacy, fault: "accessDenied" }], ["config-recorders", "config-service-linked-role"]],
+  // Only the hanging call needs a short call timeout; a longer one elsewhere keeps a loaded machine's slow answers from reading as faults.
+  const table: [string, FaultRule[], CheckId[], string][] = [
+    ["access denied everywhere", [{ service: "organizations", fault: "accessDenied" }, { service: "cloudtrail", fault: "accessDenied" }, { service: "sts", fault: "accessDenied" }, { service: "securityhub", fault: "accessDenied" }], [...CHECK_IDS], "2s"],
+    ["throttled beyond retries", [{ service: "organizations", fault: "throttle" }, { service: "cloudtrail", fault: "throttle" }, { service: "sts", fault: "throttle" }, { service: "securityhub", fault: "throttle" }], [...CHECK_IDS], "2s"],
+    ["a CloudTrail call that never answers", [{ service: "cloudtrail", action: "GetEventSelectors", fault: "hang" }], ["cloudtrail"], "700ms"],
+    ["the deployment role cannot be assumed", [{ service: "sts", action: "AssumeRole", fault: "accessDenied" }], ["securityhub-admin-state", "config-recorders", "config-service-linked-role"], "2s"],
+    ["one account's Config is throttled, another's GetRole denied", [{ service: "config", accountId: IDS.sandbox, fault: "throttle" }, { service: "iam", action: "GetRole", accountId: IDS.legacy, fault: "accessDenied" }], ["config-recorders", "config-service-linked-role"], "2s"],
   ];
   // The scenarios run at once (each against its own endpoint): retries and timeouts take seconds each.
   test(table.map(([name]) => name).join("; "), async () => {
-    const runs = await Promise.all(table.map(([, faults]) => preflight({ faults, args: ["--config", "guardrails.config.json", "--output", "json", "--call-timeout", "300ms", "--timeout", "10s"] })));
+    const runs = await Promise.all(table.map(([, faults, , callTimeout]) => preflight({ faults, args: ["--config", "guardrails.config.json", "--output", "json", "--call-timeout", callTimeout, "--timeout", "10s"] })));
     table.forEach(([name, , unknown], i) => {
       const r = runs[i]!;
       expect({ name, code: r.code }).toEqual({ name, code: 3 });
@@ -194,7 +195,7 @@ describe("faults: unknown and exit 3, never ready", () => {
     // What the reasons say: the wire error, the timeout, the role.
     expect(check(runs[0]!.stdout, "trusted-access").detail).toMatch(/access denied: AccessDeniedException/);
     expect(check(runs[1]!.stdout, "org-all-features").detail).toMatch(/throttled: TooManyRequestsException .* after 4 attempts/);
-    expect(check(runs[2]!.stdout, "cloudtrail").detail).toMatch(/no answer within the call timeout of 300 ms/);
+    expect(check(runs[2]!.stdout, "cloudtrail").detail).toMatch(/no answer within the call timeout of 700 ms/);
     expect(check(runs[3]!.stdout, "securityhub-admin-state").detail).toContain(`role/${DEPLOY_ROLE}`);
     expect(check(runs[4]!.stdout, "config-service-linked-role").detail).toMatch(new RegExp(`^1 account\\(s\\) could not be read: ${IDS.legacy} \\(.*access denied: AccessDenied`));
     expect(check(runs[4]!.stdout, "config-recorders").findings?.every((f) => f.accountId === IDS.sandbox)).toBe(true);
