@@ -15,6 +15,17 @@ export const CONFIGURATION_POLICY_NAME = "guardrails-cis";
 export const SECURITY_TOOLING_STACK_DIR = "cdktf.out/stacks/security-tooling";
 
 /**
+ * Config's service-linked role, which the member-baseline template creates (AWS::IAM::ServiceLinkedRole) and
+ * its recorder names (modules/aws-config/member-baseline-template.ts). Name, path and service principal:
+ * https://docs.aws.amazon.com/config/latest/developerguide/using-service-linked-roles.html
+ */
+export const CONFIG_SERVICE_LINKED_ROLE = {
+  name: "AWSServiceRoleForConfig",
+  path: "/aws-service-role/config.amazonaws.com/",
+  servicePrincipal: "config.amazonaws.com",
+} as const;
+
+/**
  * Trusted access the stacks rely on, by the service principal ListAWSServiceAccessForOrganization lists.
  * Sources: https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-securityhub.html,
  * https://docs.aws.amazon.com/config/latest/developerguide/aggregated-register-delegated-administrator.html
@@ -60,6 +71,8 @@ export interface PreflightPlan {
   recordersExist: boolean;
   managementRecorderExists: boolean;
   excludedAccountIds: readonly string[];
+  /** The stacks create AWSServiceRoleForConfig where they create a recorder (awsConfig.createServiceLinkedRole). */
+  createServiceLinkedRole: boolean;
   rootAccessKeyAlerts: boolean;
   /** Role the security-tooling stack assumes there (deployment.securityToolingRoleName). */
   securityToolingRoleName: string;
@@ -94,6 +107,7 @@ export function planFor(config: GuardrailsConfig, configFile: string): Preflight
     recordersExist: config.awsConfig.recordersExist,
     managementRecorderExists: config.awsConfig.managementRecorderExists,
     excludedAccountIds: config.awsConfig.excludedAccountIds,
+    createServiceLinkedRole: config.awsConfig.createServiceLinkedRole,
     rootAccessKeyAlerts: config.alerting.rootAccessKeyAlerts,
     securityToolingRoleName: config.deployment.securityToolingRoleName,
   };

@@ -1,7 +1,8 @@
 /**
  * `runPreflight`: reads what the checks need (management credentials; the deployment role in the
- * security-tooling account and in every account whose recorders matter) and decides each check with its
- * pure function. Every request is a read. A check whose code throws unexpectedly is `unknown`, never ok.
+ * security-tooling account and in every account whose recorders or Config service-linked role matter) and
+ * decides each check with its pure function. Every request is a read. A check whose code throws
+ * unexpectedly is `unknown`, never ok.
  */
 import type { GuardrailsConfig } from "../../modules/config/schema";
 import { Deadline, callAws, type CallPolicy, type RetryPolicy } from "../aws/call";
@@ -10,7 +11,8 @@ import { classifyAwsError } from "../aws/errors";
 import { DEFAULTS } from "../options";
 import { AdaptiveRateLimiter, type AdaptiveLimiterSettings } from "../sweep/limiter";
 import { checkCloudTrail } from "./checks/cloudtrail";
-import { checkConfigRecorders, recorderTargets, type AccountRecorders } from "./checks/config-recorders";
+import { checkConfigRecorders, recorderTargets, type AccountRecorders, type OrganizationAccounts } from "./checks/config-recorders";
+import { checkConfigServiceLinkedRole } from "./checks/config-service-linked-role";
 import { checkDelegatedAdmin, checkOrgAllFeatures, checkScpPolicyType, checkTrustedAccess } from "./checks/organization";
 import { checkSecurityHubAdminState } from "./checks/securityhub";
 import { checkOusExist, checkScpSlots } from "./checks/targets";
@@ -32,9 +34,9 @@ export interface PreflightOptions {
   /** Role assumed in other accounts (default deployment.securityToolingRoleName). */
   roleName?: string;
   endpointUrl?: string;
-  /** Accounts whose recorders are read at once (default 8). */
+  /** Accounts read at once, recorders and service-linked role (default 8). */
   concurrency?: number;
-  /** Deadline of each check, and of each account's recorder reads (default 60 s). */
+  /** Deadline of each check, and of each account's reads (default 60 s). */
   timeoutMs?: number;
   /** Timeout of each AWS call (default 10 s). */
   callTimeoutMs?: number;
@@ -70,6 +72,26 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
   const management = aws.own(config.managementAccountId);
   const roots = readRoots(org, checkCall());
 
+  /**
+   * The per-account pass both Config checks decide on: one listing, then one session per account for its
+   * recorders and (where the stacks create one) its service-linked role. Started by whichever check asks first.
+   */
+  let accountPass: Promise<{ accounts: Outcome<OrganizationAccounts>; results: AccountRecorders[] }> | undefined;
+  const accountReads = (): NonNullable<typeof accountPass> =>
+    (accountPass ??= (async () => {
+      const accounts = await readOrganizationAccounts(aws, perCall, config.organization.targetOuIds);
+      if (!accounts.ok) return { accounts, results: [] };
+      const results = await readRecorders(aws, recorderTargets(plan, accounts.value), {
+        managementAccountId: config.managementAccountId,
+        governedRegions: config.governedRegions,
+        concurrency: o.concurrency ?? DEFAULT_PREFLIGHT_CONCURRENCY,
+        policy,
+        callWith,
+        ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
+      });
+      return { accounts, results };
+    })());
+
   const checks: Record<CheckId, () => Promise<PreflightCheck>> = {
     "org-all-features": async () => checkOrgAllFeatures(plan, await readOrgAllFeatures(aws.sts(), org, checkCall())),
     "scp-policy-type": async () => checkScpPolicyType(await roots),
@@ -89,24 +111,17 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
       const p = policy();
       const evidence = await aws.inAccount(config.securityToolingAccountId, p).then(
         (tooling) => readSecurityHubState(tooling.securityHubIn(config.homeRegion), callWith(p)),
-        (err: unknown) => ({ hub: failureOf(err), aggregators: null, organizationConfiguration: null, policies: null }),
+        (err: unknown) => ({ hub: failureOf(err), controlFindingGenerator: null, aggregators: null, organizationConfiguration: null, policies: null }),
       );
       return checkSecurityHubAdminState(plan, evidence);
     },
     "config-recorders": async () => {
-      const accounts = await readOrganizationAccounts(aws, perCall, config.organization.targetOuIds);
-      let results: AccountRecorders[] = [];
-      if (accounts.ok) {
-        results = await readRecorders(aws, recorderTargets(plan, accounts.value), {
-          managementAccountId: config.managementAccountId,
-          governedRegions: config.governedRegions,
-          concurrency: o.concurrency ?? DEFAULT_PREFLIGHT_CONCURRENCY,
-          policy,
-          callWith,
-          ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
-        });
-      }
+      const { accounts, results } = await accountReads();
       return checkConfigRecorders(plan, accounts, results, roleName);
+    },
+    "config-service-linked-role": async () => {
+      const { accounts, results } = await accountReads();
+      return checkConfigServiceLinkedRole(plan, accounts, results, roleName);
     },
   };
 

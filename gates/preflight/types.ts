@@ -16,6 +16,7 @@ export const CHECK_IDS = [
   "cloudtrail",
   "securityhub-admin-state",
   "config-recorders",
+  "config-service-linked-role",
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -25,12 +26,16 @@ export type CheckId = (typeof CHECK_IDS)[number];
  */
 export type CheckStatus = "ok" | "missing" | "conflict" | "unknown";
 
-/** One (account, region) that is not ok in config-recorders; JSON only, so thousands stay readable in text. */
-export interface RecorderFinding {
+/** One account that is not ok in a per-account check; JSON only, so thousands stay readable in text. */
+export interface AccountFinding {
   accountId: string;
-  region: string;
   status: Exclude<CheckStatus, "ok">;
   reason: string;
+}
+
+/** One (account, region) that is not ok in config-recorders. */
+export interface RecorderFinding extends AccountFinding {
+  region: string;
 }
 
 export interface PreflightCheck {
@@ -40,8 +45,8 @@ export interface PreflightCheck {
   detail: string;
   /** The exact command(s) or config change that fixes it; "" when ok. */
   fix: string;
-  /** config-recorders: every (account, region) that is not ok. */
-  findings?: RecorderFinding[];
+  /** config-recorders: every (account, region) that is not ok; config-service-linked-role: every account (IAM is global). */
+  findings?: (RecorderFinding | AccountFinding)[];
 }
 
 export interface PreflightReport {

@@ -60,6 +60,16 @@ export function deployPrerequisites(config: GuardrailsConfig): DeployPrerequisit
       source: "terraform-provider-aws website/docs/r/config_organization_managed_rule.html.markdown",
     },
   ];
+  const { awsConfig } = config;
+  if (!awsConfig.recordersExist || !awsConfig.managementRecorderExists) {
+    prerequisites.push({
+      checkId: "config-service-linked-role",
+      requirement: awsConfig.createServiceLinkedRole
+        ? "AWSServiceRoleForConfig does not exist yet in the accounts that get a recorder from these stacks (they create it; creating an existing one fails the stack instance)"
+        : "AWSServiceRoleForConfig exists in every account that gets a recorder from these stacks (awsConfig.createServiceLinkedRole is false)",
+      source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceLinkedRole.html",
+    });
+  }
   if (config.alerting.rootAccessKeyAlerts) {
     prerequisites.push({
       checkId: "cloudtrail",

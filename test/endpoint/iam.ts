@@ -24,6 +24,36 @@ function findUser(acct: AccountState, userName: string | null): IamUser {
   return user;
 }
 
+/** Service-linked role names by service principal (https://docs.aws.amazon.com/config/latest/developerguide/using-service-linked-roles.html). */
+const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = { "config.amazonaws.com": "AWSServiceRoleForConfig" };
+
+/**
+ * GetRole: the account's roles (path /) and its service-linked roles (path /aws-service-role/<principal>/);
+ * NoSuchEntity 404 otherwise, as IAM answers (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
+ */
+function getRole(ctx: CallContext, acct: AccountState, roleName: string | null): XmlNode {
+  const principal = Object.entries(SERVICE_LINKED_ROLE_NAMES).find(([p, name]) => name === roleName && (acct.serviceLinkedRoles ?? []).includes(p))?.[0];
+  if (roleName === null || (principal === undefined && !acct.roles.includes(roleName))) {
+    throw new ServiceError("NoSuchEntity", `The role with name ${roleName ?? ""} cannot be found.`, 404);
+  }
+  const path = principal === undefined ? "/" : `/aws-service-role/${principal}/`;
+  const trusted = principal === undefined ? { AWS: `arn:${ctx.world.partition}:iam::${ctx.world.managementAccountId}:root` } : { Service: principal };
+  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: trusted, Action: "sts:AssumeRole" }] };
+  return {
+    Role: {
+      Path: path,
+      RoleName: roleName,
+      RoleId: `AROA${Buffer.from(`${ctx.accountId}${roleName}`).toString("hex").toUpperCase().slice(0, 17)}`,
+      Arn: `arn:${ctx.world.partition}:iam::${ctx.accountId}:role${path}${roleName}`,
+      CreateDate: acct.joinedTimestamp,
+      // IAM returns policy documents URL-encoded (RFC 3986).
+      AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trust)),
+      MaxSessionDuration: 3600,
+      RoleLastUsed: {},
+    },
+  };
+}
+
 function paged<T>(items: readonly T[], params: URLSearchParams): { items: T[]; IsTruncated: boolean; Marker: string | undefined } {
   const offset = decodeToken(params.get("Marker") ?? undefined, "InvalidInput");
   const { items: slice, next } = page(items, offset, pageSize(params.get("MaxItems"), 100, 1000));
@@ -142,6 +172,8 @@ function dispatch(ctx: CallContext, params: URLSearchParams): XmlNode | null {
       }
       throw new ServiceError("AccessDenied", `User: ${callerArn(ctx)} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key ${keyId ?? ""}`, 403);
     }
+    case "GetRole":
+      return getRole(ctx, acct, params.get("RoleName"));
     case "ListOrganizationsFeatures":
       if (ctx.accountId !== ctx.world.managementAccountId) {
         throw new ServiceError(

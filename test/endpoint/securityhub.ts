@@ -107,13 +107,15 @@ function dispatch(ctx: CallContext, input: Input): unknown {
       const slice = page(matching, offset, pageSize(input["MaxResults"], 100, 100));
       return { Findings: slice.items, NextToken: slice.next === undefined ? undefined : encodeToken(slice.next) };
     }
-    case "DescribeHub":
+    case "DescribeHub": {
+      const generator = ctx.world.accounts[ctx.accountId]?.controlFindingGenerator;
       return {
         HubArn: `arn:${p}:securityhub:${ctx.region}:${ctx.accountId}:hub/default`,
         SubscribedAt: "2024-01-15T10:00:00.000Z",
         AutoEnableControls: true,
-        ControlFindingGenerator: "SECURITY_CONTROL",
+        ...(generator === null ? {} : { ControlFindingGenerator: generator ?? "SECURITY_CONTROL" }),
       };
+    }
     case "GetEnabledStandards": {
       const acct = ctx.world.accounts[ctx.accountId];
       return {

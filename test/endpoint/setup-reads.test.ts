@@ -11,6 +11,8 @@ import {
 import {
   DescribeOrganizationConfigurationCommand, ListConfigurationPoliciesCommand, ListFindingAggregatorsCommand, ListOrganizationAdminAccountsCommand, SecurityHubClient,
 } from "@aws-sdk/client-securityhub";
+import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { DescribeHubCommand } from "@aws-sdk/client-securityhub";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { EXAMPLE_IDS, clientConfig, startLocalAws, type LocalAws } from "./index";
 
@@ -160,6 +162,38 @@ describe("Security Hub organization reads", () => {
     const second = await tooling.send(new ListConfigurationPoliciesCommand({ MaxResults: 10, NextToken: first.NextToken }));
     expect(second.ConfigurationPolicySummaries?.map((p) => p.Name)).toEqual(["policy-10", "policy-11"]);
     expect(second.NextToken).toBeUndefined();
+  });
+});
+
+describe("Security Hub DescribeHub", () => {
+  test("ControlFindingGenerator per account: SECURITY_CONTROL by default, STANDARD_CONTROL, or left out", async () => {
+    const tooling = new SecurityHubClient(await inAccount(EXAMPLE_IDS.securityTooling));
+    expect((await tooling.send(new DescribeHubCommand({}))).ControlFindingGenerator).toBe("SECURITY_CONTROL");
+    aws.world.accounts[EXAMPLE_IDS.securityTooling]!.controlFindingGenerator = "STANDARD_CONTROL";
+    expect((await tooling.send(new DescribeHubCommand({}))).ControlFindingGenerator).toBe("STANDARD_CONTROL");
+    aws.world.accounts[EXAMPLE_IDS.securityTooling]!.controlFindingGenerator = null;
+    const out = await tooling.send(new DescribeHubCommand({}));
+    expect(out.HubArn).toBe("arn:aws:securityhub:us-east-1:222222222222:hub/default");
+    expect(out).not.toHaveProperty("ControlFindingGenerator");
+  });
+});
+
+describe("IAM GetRole", () => {
+  test("Config's service-linked role at its service path; NoSuchEntity 404 when absent; ordinary roles at /", async () => {
+    const iam = new IAMClient(await inAccount(EXAMPLE_IDS.clean));
+    await expect(iam.send(new GetRoleCommand({ RoleName: "AWSServiceRoleForConfig" }))).rejects.toMatchObject({
+      name: "NoSuchEntityException", message: "The role with name AWSServiceRoleForConfig cannot be found.", $metadata: { httpStatusCode: 404 },
+    });
+    aws.world.accounts[EXAMPLE_IDS.clean]!.serviceLinkedRoles = ["config.amazonaws.com"];
+    const slr = (await iam.send(new GetRoleCommand({ RoleName: "AWSServiceRoleForConfig" }))).Role!;
+    expect(slr).toMatchObject({ Path: "/aws-service-role/config.amazonaws.com/", Arn: "arn:aws:iam::333333333333:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig", RoleName: "AWSServiceRoleForConfig" });
+    expect(slr.CreateDate).toBeInstanceOf(Date);
+    expect(JSON.parse(decodeURIComponent(slr.AssumeRolePolicyDocument!)).Statement[0].Principal).toEqual({ Service: "config.amazonaws.com" });
+    const gate = (await iam.send(new GetRoleCommand({ RoleName: "GuardrailsGateReadOnly" }))).Role!;
+    expect(gate).toMatchObject({ Path: "/", Arn: "arn:aws:iam::333333333333:role/GuardrailsGateReadOnly" });
+    // The role is the account's own: another account without it still answers NoSuchEntity.
+    const other = new IAMClient(await inAccount(EXAMPLE_IDS.awaitingFindings));
+    await expect(other.send(new GetRoleCommand({ RoleName: "AWSServiceRoleForConfig" }))).rejects.toMatchObject({ name: "NoSuchEntityException" });
   });
 });
 

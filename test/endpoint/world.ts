@@ -113,6 +113,16 @@ export interface AccountState {
   credentialReport: CredentialReportState;
   /** Regions where Security Hub is enabled (DescribeHub/GetFindings work there). */
   securityHubRegions: string[];
+  /**
+   * DescribeHub ControlFindingGenerator; null omits the field. Default SECURITY_CONTROL (hubs enabled since
+   * 2023-02-23). Per account: members follow their administrator in AWS, so tests set them alike.
+   */
+  controlFindingGenerator?: "SECURITY_CONTROL" | "STANDARD_CONTROL" | null;
+  /**
+   * Service principals whose service-linked role exists (iam:GetRole AWSServiceRoleFor…); default none, as
+   * in an account where the stacks have not created Config's yet.
+   */
+  serviceLinkedRoles?: string[];
   /** Standards ARNs (per region, `<region>` placeholder allowed) returned by GetEnabledStandards. */
   enabledStandards: string[];
   /** Config rules by region. */

@@ -1,4 +1,8 @@
-/** config-recorders as pure functions: which accounts are read, and what each (account, Region) means. */
+/**
+ * config-recorders and config-service-linked-role as pure functions: which accounts are read, what each
+ * (account, Region) means, and what each account's AWSServiceRoleForConfig means for the stacks.
+ */
+import { checkConfigServiceLinkedRole } from "../../gates/preflight/checks/config-service-linked-role";
 import { checkConfigRecorders, recorderTargets, type AccountRecorders, type OrganizationAccounts, type RecorderFacts, type RecorderTarget } from "../../gates/preflight/checks/config-recorders";
 import { failure, success, type CheckStatus, type Outcome } from "../../gates/preflight/types";
 import { configWith, IDS, planOf, REGIONS } from "./helpers";
@@ -98,5 +102,69 @@ describe("config-recorders", () => {
     const c = checkConfigRecorders(plan, failure("access-denied", "organizations:ListAccounts: access denied"), [], "R");
     expect(c).toMatchObject({ status: "unknown" });
     expect(c.fix).toMatch(/organizations:ListAccounts/);
+  });
+});
+
+describe("config-service-linked-role", () => {
+  const SLR_PATH = "/aws-service-role/config.amazonaws.com/";
+  const present = success({ arn: `arn:aws:iam::x:role${SLR_PATH}AWSServiceRoleForConfig`, path: SLR_PATH });
+  const absent = success(null);
+  const withRole = (target: RecorderTarget, serviceLinkedRole: AccountRecorders["serviceLinkedRole"]): AccountRecorders => ({ ...account(target, success([])), ...(serviceLinkedRole !== undefined ? { serviceLinkedRole } : {}) });
+  const TARGET2: RecorderTarget = { ...T.target, accountId: IDS.legacy };
+  const byDefault = planOf();
+  const useExisting = planOf(configWith({ awsConfig: { createServiceLinkedRole: false } }));
+  const CREATE = "aws iam create-service-linked-role --aws-service-name config.amazonaws.com";
+
+  test.each<[string, ReturnType<typeof planOf>, AccountRecorders[], CheckStatus, RegExp, RegExp]>([
+    ["the stacks create it and no account has it", byDefault, [withRole(T.management, absent), withRole(T.target, absent)], "ok", /2 account\(s\) get a recorder .*none has it yet, and the stacks create it/, /^$/],
+    ["createServiceLinkedRole false and every account has it", useExisting, [withRole(T.management, present), withRole(T.target, present)], "ok", /every one has it, and the stacks use it/, /^$/],
+    ["accounts that only get read for their recorders are not asked", byDefault, [withRole(T.other, undefined), withRole(T.targetExisting, undefined), withRole(T.target, absent)], "ok", /^1 account\(s\) get a recorder/, /^$/],
+    [
+      "the stacks would create it where it exists (some accounts): conflict, keep the existing role and create the rest",
+      byDefault,
+      [withRole(T.management, absent), withRole(T.target, present), withRole(TARGET2, absent)],
+      "conflict",
+      /1 of 3 account\(s\) that get a recorder from these stacks already have AWSServiceRoleForConfig, so creating it again fails their stack instance .*: 333333333333$/,
+      new RegExp(`^set "awsConfig": \\{"createServiceLinkedRole": false\\} in guardrails\\.config\\.json .*, and create it where it is absent: ${CREATE} {3}# with credentials in each of these accounts: 111111111111, 444444444444$`),
+    ],
+    ["the stacks would create it where every account has it", byDefault, [withRole(T.management, present), withRole(T.target, present)], "conflict", /2 of 2 account\(s\) .* already have/, /^set "awsConfig": \{"createServiceLinkedRole": false\} in guardrails\.config\.json \(the recorders then use the existing role\)$/],
+    ["createServiceLinkedRole false and some accounts lack it", useExisting, [withRole(T.management, present), withRole(T.target, absent)], "missing", /1 of 2 account\(s\) .* have no AWSServiceRoleForConfig, which their recorder needs .*: 333333333333/, new RegExp(`^create it there: ${CREATE} {3}# with credentials in each of these accounts: 333333333333$`)],
+    ["createServiceLinkedRole false and no account has it: or let the stacks create it", useExisting, [withRole(T.management, absent), withRole(T.target, absent)], "missing", /2 of 2/, /111111111111, 333333333333; or, as none of them has it, set "awsConfig": \{"createServiceLinkedRole": true\}/],
+    ["a role of that name that is not Config's service-linked role", byDefault, [withRole(T.target, success({ arn: "arn:aws:iam::x:role/AWSServiceRoleForConfig", path: "/" }))], "conflict", /not Config's service-linked role/, /aws iam delete-role --role-name AWSServiceRoleForConfig/],
+    ["the account could not be read", byDefault, [withRole(T.target, failure("access-denied", "sts:AssumeRole: access denied"))], "unknown", /1 account\(s\) could not be read: 333333333333 \(sts:AssumeRole: access denied\)/, /role OrganizationAccountAccessRole exists .*iam:GetRole/],
+    ["throttled beyond retries", byDefault, [withRole(T.target, failure("throttled", "throttled"))], "unknown", /could not be read/, /lower --concurrency/],
+    ["a read that never happened counts as unread, never as absent", useExisting, [withRole(T.target, undefined)], "unknown", /could not be read/, /rerun/],
+    ["conflict outranks unknown", byDefault, [withRole(T.target, present), withRole(TARGET2, failure("timeout", "timed out"))], "conflict", /already have .*; 1 account\(s\) could not be read/, /createServiceLinkedRole": false[^]*--call-timeout/],
+  ])("%s", (_name, plan, results, status, detail, fix) => {
+    const c = checkConfigServiceLinkedRole(plan, success(accounts), results, "OrganizationAccountAccessRole");
+    expect(c.id).toBe("config-service-linked-role");
+    expect(c.status).toBe(status);
+    expect(c.detail).toMatch(detail);
+    expect(c.fix).toMatch(fix);
+    if (status === "ok") expect(c.findings).toBeUndefined();
+    else expect(c.findings?.some((f) => f.status === status)).toBe(true);
+  });
+
+  test("no account gets a recorder from these stacks: nothing to create or need, whatever the switch", () => {
+    for (const createServiceLinkedRole of [true, false]) {
+      const plan = planOf(configWith({ awsConfig: { recordersExist: true, managementRecorderExists: true, createServiceLinkedRole } }));
+      const c = checkConfigServiceLinkedRole(plan, success(accounts), [withRole(T.managementExisting, undefined), withRole(T.targetExisting, undefined)], "R");
+      expect(c).toMatchObject({ status: "ok", fix: "" });
+      expect(c.detail).toMatch(/no account gets a recorder from these stacks/);
+    }
+  });
+
+  test("findings name every account, without a Region (IAM is global)", () => {
+    const c = checkConfigServiceLinkedRole(useExisting, success(accounts), [withRole(T.management, absent), withRole(T.target, present), withRole(TARGET2, absent)], "R");
+    expect(c.findings).toEqual([
+      { accountId: IDS.management, status: "missing", reason: expect.stringContaining("does not exist") },
+      { accountId: IDS.legacy, status: "missing", reason: expect.stringContaining("does not exist") },
+    ]);
+  });
+
+  test("the account listing failed → unknown", () => {
+    const c = checkConfigServiceLinkedRole(byDefault, failure("throttled", "organizations:ListAccounts: throttled"), [], "R");
+    expect(c).toMatchObject({ status: "unknown" });
+    expect(c.detail).toMatch(/could not list the organization's accounts/);
   });
 });

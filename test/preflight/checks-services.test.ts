@@ -80,6 +80,7 @@ describe("cloudtrail", () => {
 describe("securityhub-admin-state", () => {
   const enabled = (over: Partial<SecurityHubStateEvidence> = {}): SecurityHubStateEvidence => ({
     hub: success(true),
+    controlFindingGenerator: "SECURITY_CONTROL",
     aggregators: success([]),
     organizationConfiguration: success(null),
     policies: null,
@@ -91,8 +92,17 @@ describe("securityhub-admin-state", () => {
   const aggregatorElsewhere = "arn:aws:securityhub:eu-west-1:222222222222:finding-aggregator/abcd1234-abcd-1234-1234-abcdef123456";
 
   test.each<[string, SecurityHubStateEvidence, CheckStatus, RegExp, RegExp]>([
-    ["not enabled yet: designation enables it", { hub: success(false), aggregators: null, organizationConfiguration: null, policies: null }, "ok", /not enabled .* yet: designating it as administrator \(management stack\) enables it/, /^$/],
-    ["enabled, nothing else yet", enabled(), "ok", /no finding aggregator yet; not the Security Hub administrator yet/, /^$/],
+    ["not enabled yet: designation enables it", { hub: success(false), controlFindingGenerator: null, aggregators: null, organizationConfiguration: null, policies: null }, "ok", /not enabled .* yet: designating it as administrator \(management stack\) enables it/, /^$/],
+    ["enabled, nothing else yet", enabled(), "ok", /consolidated control findings on \(ControlFindingGenerator SECURITY_CONTROL\); no finding aggregator yet; not the Security Hub administrator yet/, /^$/],
+    [
+      "a hub from before 2023-02-23: standard-specific findings, which members would follow",
+      enabled({ controlFindingGenerator: "STANDARD_CONTROL" }),
+      "missing",
+      /consolidated control findings are off \(ControlFindingGenerator STANDARD_CONTROL.*member accounts follow the administrator's setting/,
+      /^aws securityhub update-security-hub-configuration --control-finding-generator SECURITY_CONTROL --region us-east-1 {3}# in account 222222222222 \(role OrganizationAccountAccessRole\)$/,
+    ],
+    ["an enabled hub that does not report ControlFindingGenerator fails closed", enabled({ controlFindingGenerator: null }), "missing", /does not report ControlFindingGenerator, so consolidated control findings cannot be confirmed/, /--control-finding-generator SECURITY_CONTROL --region us-east-1/],
+    ["consolidated findings off and an aggregator in the way: conflict first, both fixes", enabled({ controlFindingGenerator: "STANDARD_CONTROL", aggregators: success([aggregatorHome]) }), "conflict", /STANDARD_CONTROL.*a finding aggregator already exists/, /--control-finding-generator SECURITY_CONTROL[^]*import "aws_securityhub_finding_aggregator/],
     ["already administrator, LOCAL, auto-enable off", enabled({ organizationConfiguration: local(false) }), "ok", /organization configuration LOCAL: the stack sets CENTRAL/, /^$/],
     ["LOCAL auto-enable on, policy on the root: CENTRAL keeps covering new accounts", enabled({ organizationConfiguration: local(true, "DEFAULT") }), "ok", /LOCAL/, /^$/],
     ["CENTRAL already, no policies", enabled({ organizationConfiguration: central(), policies: success([]) }), "ok", /CENTRAL/, /^$/],
@@ -100,7 +110,7 @@ describe("securityhub-admin-state", () => {
     ["an aggregator elsewhere makes another home Region", enabled({ aggregators: success([aggregatorElsewhere]) }), "conflict", /makes eu-west-1 the home Region/, /set "homeRegion": "eu-west-1" .*delete-finding-aggregator --finding-aggregator-arn arn:aws:securityhub:eu-west-1:.* --region eu-west-1/],
     ["a guardrails-cis policy exists", enabled({ organizationConfiguration: central(), policies: success([{ id: "00000000-1111-2222-3333-444444444444", name: "guardrails-cis" }]) }), "conflict", /named guardrails-cis already exists/, /import "aws_securityhub_configuration_policy\..*" 00000000-1111-2222-3333-444444444444/],
     ["another configuration policy competes", enabled({ organizationConfiguration: central(), policies: success([{ id: "p1", name: "security-baseline" }]) }), "conflict", /security-baseline \(p1\) exists: .*closest association wins/, /delete-configuration-policy --identifier p1 --region us-east-1/],
-    ["hub unreadable (role cannot be assumed)", { hub: failure("access-denied", "sts:AssumeRole …: access denied"), aggregators: null, organizationConfiguration: null, policies: null }, "unknown", /could not read Security Hub/, /sts:AssumeRole/],
+    ["hub unreadable (role cannot be assumed)", { hub: failure("access-denied", "sts:AssumeRole …: access denied"), controlFindingGenerator: null, aggregators: null, organizationConfiguration: null, policies: null }, "unknown", /could not read Security Hub/, /sts:AssumeRole/],
     ["aggregators unreadable", enabled({ aggregators: failure("timeout", "timed out") }), "unknown", /finding aggregators could not be read/, /--call-timeout/],
     ["conflict outranks unknown", enabled({ aggregators: success([aggregatorHome]), organizationConfiguration: failure("throttled", "throttled") }), "conflict", /already exists.*could not be read/, /import/],
   ])("%s", (_name, evidence, status, detail, fix) => {

@@ -74,7 +74,7 @@ describe("a ready organization", () => {
     expect(report).toMatchObject({ schemaVersion: 1, ready: true });
     expect(statuses(json.stdout)).toEqual(allOk);
     for (const c of report.checks) expect(c).toEqual({ id: c.id, status: "ok", detail: expect.any(String), fix: "" });
-    expect(text.stdout).toMatch(/^guardrails preflight: READY \(exit 0\): 9 ok, 0 missing, 0 conflict, 0 unknown\n/);
+    expect(text.stdout).toMatch(/^guardrails preflight: READY \(exit 0\): 10 ok, 0 missing, 0 conflict, 0 unknown\n/);
     expect(markdown.stdout).toMatch(/^## ✅ guardrails preflight: READY/);
     expect(markdown.stdout).toContain("| config-recorders | ✅ ok |");
     // 5 accounts: management, security tooling and the three in Workloads (Sandbox nested).
@@ -82,10 +82,14 @@ describe("a ready organization", () => {
     // Per-account reads in every governed Region, through the assumed role; the management account with its own credentials.
     const recorderReads = json.requests.filter((r) => r.action === "DescribeConfigurationRecorders");
     expect(new Set(recorderReads.map((r) => `${r.accountId}/${r.region}`))).toEqual(new Set([IDS.management, IDS.tooling, IDS.payments, IDS.legacy, IDS.sandbox].flatMap((a) => REGIONS.map((r) => `${a}/${r}`))));
+    // One GetRole per account that gets a recorder from the stacks (IAM is global), in the same session: none for the security-tooling account.
+    expect(json.requests.filter((r) => r.action === "GetRole").map((r) => r.accountId).sort()).toEqual([IDS.management, IDS.payments, IDS.legacy, IDS.sandbox].sort());
+    expect(check(json.stdout, "config-service-linked-role").detail).toMatch(/^4 account\(s\) get a recorder .*none has it yet, and the stacks create it/);
+    expect(check(json.stdout, "securityhub-admin-state").detail).toContain("consolidated control findings on (ControlFindingGenerator SECURITY_CONTROL)");
   });
 });
 
-/** Missing prerequisites: all-features, SCP policy type, trusted access, OUs, an SCP target, the trail, a recorder. */
+/** Missing prerequisites: all-features, SCP policy type, trusted access, OUs, an SCP target, the trail, a recorder, Config's service-linked role. */
 function missingRun() {
   const world = readyWorld();
   world.featureSet = "CONSOLIDATED_BILLING";
@@ -95,10 +99,12 @@ function missingRun() {
   world.accounts[IDS.tooling]!.configRecorders = {};
   // Security Hub not enabled in the security-tooling account yet is fine: designation enables it.
   world.accounts[IDS.tooling]!.securityHubRegions = [];
-  return preflight({ world, config: configWith({ organization: { productionOuId: "ou-ex01-gone0001" }, scp: { targetIds: ["ou-ex01-gone0002"] } }) });
+  // The stacks are told the role exists; only the management account has it.
+  world.accounts[IDS.management]!.serviceLinkedRoles = ["config.amazonaws.com"];
+  return preflight({ world, config: configWith({ organization: { productionOuId: "ou-ex01-gone0001" }, scp: { targetIds: ["ou-ex01-gone0002"] }, awsConfig: { createServiceLinkedRole: false } }) });
 }
 
-/** Conflicts: another organization id, another delegated admin, a full SCP target, Security Hub state, a second recorder. */
+/** Conflicts: another organization id, another delegated admin, a full SCP target, Security Hub state, a second recorder, an existing service-linked role. */
 function conflictRun() {
   const world = readyWorld();
   world.delegatedAdministrators = { "config.amazonaws.com": [IDS.payments] };
@@ -109,6 +115,7 @@ function conflictRun() {
   tooling.findingAggregators = ["arn:aws:securityhub:us-east-1:222222222222:finding-aggregator/abcd1234-abcd-1234-1234-abcdef123456"];
   tooling.configurationPolicies = [{ id: "00000000-1111-2222-3333-444444444444", name: "security-baseline" }];
   world.accounts[IDS.payments]!.configRecorders = { "eu-west-1": [{ name: "default", recording: true }] };
+  world.accounts[IDS.payments]!.serviceLinkedRoles = ["config.amazonaws.com"];
   return preflight({ world, config: configWith({ organization: { id: "o-otherorg123" } }) });
 }
 
@@ -121,7 +128,7 @@ describe("each check's missing and conflict status on the wire", () => {
     conflict = conflictRun();
   });
 
-  test("missing: all-features, SCP type, trusted access, OUs, SCP target, trail, recorders → exit 1", async () => {
+  test("missing: all-features, SCP type, trusted access, OUs, SCP target, trail, recorders, service-linked role → exit 1", async () => {
     const r = await missing;
     expect(r.code).toBe(1);
     expect(statuses(r.stdout)).toEqual({
@@ -133,14 +140,19 @@ describe("each check's missing and conflict status on the wire", () => {
       "scp-slots": "missing",
       cloudtrail: "missing",
       "config-recorders": "missing",
+      "config-service-linked-role": "missing",
     });
     expect(check(r.stdout, "trusted-access").fix).toContain("aws cloudformation activate-organizations-access");
     expect(check(r.stdout, "ous-exist").detail).toContain("organization.productionOuId ou-ex01-gone0001");
     expect(check(r.stdout, "securityhub-admin-state").detail).toMatch(/not enabled in the security-tooling account 222222222222 in us-east-1 yet/);
     expect(check(r.stdout, "config-recorders").findings).toEqual(REGIONS.map((region) => ({ accountId: IDS.tooling, region, status: "missing", reason: expect.stringContaining("no recorder") })));
+    const slr = check(r.stdout, "config-service-linked-role");
+    expect(slr.detail).toMatch(/3 of 4 account\(s\) that get a recorder from these stacks have no AWSServiceRoleForConfig/);
+    expect(slr.fix).toBe(`create it there: aws iam create-service-linked-role --aws-service-name config.amazonaws.com   # with credentials in each of these accounts: ${IDS.payments}, ${IDS.legacy}, ${IDS.sandbox}`);
+    expect(slr.findings?.map((f) => [f.accountId, f.status])).toEqual([IDS.payments, IDS.legacy, IDS.sandbox].map((a) => [a, "missing"]));
   });
 
-  test("conflict: another organization id, another delegated admin, SCP quota, Security Hub state, a second recorder → exit 1", async () => {
+  test("conflict: another organization id, another delegated admin, SCP quota, Security Hub state, a second recorder, an existing service-linked role → exit 1", async () => {
     const r = await conflict;
     expect(r.code).toBe(1);
     expect(statuses(r.stdout)).toEqual({
@@ -150,24 +162,29 @@ describe("each check's missing and conflict status on the wire", () => {
       "scp-slots": "conflict",
       "securityhub-admin-state": "conflict",
       "config-recorders": "conflict",
+      "config-service-linked-role": "conflict",
     });
     expect(check(r.stdout, "scp-slots").detail).toContain("9 other SCP(s)");
     expect(check(r.stdout, "securityhub-admin-state").fix).toContain("import \"aws_securityhub_finding_aggregator.");
     expect(check(r.stdout, "config-recorders").findings).toEqual([{ accountId: IDS.payments, region: "eu-west-1", status: "conflict", reason: "already has recorder default where the stacks create one" }]);
+    const slr = check(r.stdout, "config-service-linked-role");
+    expect(slr.findings).toEqual([{ accountId: IDS.payments, status: "conflict", reason: expect.stringContaining("already exists") }]);
+    expect(slr.fix).toContain(`set "awsConfig": {"createServiceLinkedRole": false} in guardrails.config.json (the recorders then use the existing role), and create it where it is absent: aws iam create-service-linked-role --aws-service-name config.amazonaws.com   # with credentials in each of these accounts: ${IDS.management}, ${IDS.legacy}, ${IDS.sandbox}`);
   });
 });
 
 describe("faults: unknown and exit 3, never ready", () => {
-  const table: [string, FaultRule[], CheckId[]][] = [
-    ["access denied everywhere", [{ service: "organizations", fault: "accessDenied" }, { service: "cloudtrail", fault: "accessDenied" }, { service: "sts", fault: "accessDenied" }, { service: "securityhub", fault: "accessDenied" }], [...CHECK_IDS]],
-    ["throttled beyond retries", [{ service: "organizations", fault: "throttle" }, { service: "cloudtrail", fault: "throttle" }, { service: "sts", fault: "throttle" }, { service: "securityhub", fault: "throttle" }], [...CHECK_IDS]],
-    ["a CloudTrail call that never answers", [{ service: "cloudtrail", action: "GetEventSelectors", fault: "hang" }], ["cloudtrail"]],
-    ["the deployment role cannot be assumed", [{ service: "sts", action: "AssumeRole", fault: "accessDenied" }], ["securityhub-admin-state", "config-recorders"]],
-    ["one account's Config is throttled", [{ service: "config", accountId: IDS.sandbox, fault: "throttle" }], ["config-recorders"]],
+  // Only the hanging call needs a short call timeout; a longer one elsewhere keeps a loaded machine's slow answers from reading as faults.
+  const table: [string, FaultRule[], CheckId[], string][] = [
+    ["access denied everywhere", [{ service: "organizations", fault: "accessDenied" }, { service: "cloudtrail", fault: "accessDenied" }, { service: "sts", fault: "accessDenied" }, { service: "securityhub", fault: "accessDenied" }], [...CHECK_IDS], "2s"],
+    ["throttled beyond retries", [{ service: "organizations", fault: "throttle" }, { service: "cloudtrail", fault: "throttle" }, { service: "sts", fault: "throttle" }, { service: "securityhub", fault: "throttle" }], [...CHECK_IDS], "2s"],
+    ["a CloudTrail call that never answers", [{ service: "cloudtrail", action: "GetEventSelectors", fault: "hang" }], ["cloudtrail"], "700ms"],
+    ["the deployment role cannot be assumed", [{ service: "sts", action: "AssumeRole", fault: "accessDenied" }], ["securityhub-admin-state", "config-recorders", "config-service-linked-role"], "2s"],
+    ["one account's Config is throttled, another's GetRole denied", [{ service: "config", accountId: IDS.sandbox, fault: "throttle" }, { service: "iam", action: "GetRole", accountId: IDS.legacy, fault: "accessDenied" }], ["config-recorders", "config-service-linked-role"], "2s"],
   ];
   // The scenarios run at once (each against its own endpoint): retries and timeouts take seconds each.
   test(table.map(([name]) => name).join("; "), async () => {
-    const runs = await Promise.all(table.map(([, faults]) => preflight({ faults, args: ["--config", "guardrails.config.json", "--output", "json", "--call-timeout", "300ms", "--timeout", "10s"] })));
+    const runs = await Promise.all(table.map(([, faults, , callTimeout]) => preflight({ faults, args: ["--config", "guardrails.config.json", "--output", "json", "--call-timeout", callTimeout, "--timeout", "10s"] })));
     table.forEach(([name, , unknown], i) => {
       const r = runs[i]!;
       expect({ name, code: r.code }).toEqual({ name, code: 3 });
@@ -178,16 +195,23 @@ describe("faults: unknown and exit 3, never ready", () => {
     // What the reasons say: the wire error, the timeout, the role.
     expect(check(runs[0]!.stdout, "trusted-access").detail).toMatch(/access denied: AccessDeniedException/);
     expect(check(runs[1]!.stdout, "org-all-features").detail).toMatch(/throttled: TooManyRequestsException .* after 4 attempts/);
-    expect(check(runs[2]!.stdout, "cloudtrail").detail).toMatch(/no answer within the call timeout of 300 ms/);
+    expect(check(runs[2]!.stdout, "cloudtrail").detail).toMatch(/no answer within the call timeout of 700 ms/);
     expect(check(runs[3]!.stdout, "securityhub-admin-state").detail).toContain(`role/${DEPLOY_ROLE}`);
+    expect(check(runs[4]!.stdout, "config-service-linked-role").detail).toMatch(new RegExp(`^1 account\\(s\\) could not be read: ${IDS.legacy} \\(.*access denied: AccessDenied`));
+    expect(check(runs[4]!.stdout, "config-recorders").findings?.every((f) => f.accountId === IDS.sandbox)).toBe(true);
   });
 
-  test("missing outranks unknown: exit 1", async () => {
+  test("missing outranks unknown: exit 1; a hub without consolidated control findings is missing", async () => {
     const world = readyWorld();
     world.trails = [];
-    const r = await preflight({ world, faults: [{ service: "securityhub", fault: "accessDenied" }] });
+    // A hub enabled before 2023-02-23 that never turned consolidated control findings on.
+    world.accounts[IDS.tooling]!.controlFindingGenerator = "STANDARD_CONTROL";
+    const r = await preflight({ world, faults: [{ service: "securityhub", action: "ListOrganizationAdminAccounts", fault: "accessDenied" }] });
     expect(r.code).toBe(1);
-    expect(statuses(r.stdout)).toMatchObject({ cloudtrail: "missing", "delegated-admin": "unknown", "securityhub-admin-state": "unknown" });
+    expect(statuses(r.stdout)).toEqual({ ...allOk, cloudtrail: "missing", "delegated-admin": "unknown", "securityhub-admin-state": "missing" });
+    const hub = check(r.stdout, "securityhub-admin-state");
+    expect(hub.detail).toContain("consolidated control findings are off (ControlFindingGenerator STANDARD_CONTROL");
+    expect(hub.fix).toBe(`aws securityhub update-security-hub-configuration --control-finding-generator SECURITY_CONTROL --region us-east-1   # in account ${IDS.tooling} (role ${DEPLOY_ROLE})`);
   });
 });
 
@@ -200,7 +224,7 @@ describe("roles", () => {
       preflight({ world: structuredClone(world), args: ["--config", "guardrails.config.json", "--output", "json", "--role-name", "PlatformReader", ...FAST] }),
     ]);
     expect(byDefault.code).toBe(3);
-    expect(statuses(byDefault.stdout)).toMatchObject({ "securityhub-admin-state": "unknown", "config-recorders": "unknown" });
+    expect(statuses(byDefault.stdout)).toMatchObject({ "securityhub-admin-state": "unknown", "config-recorders": "unknown", "config-service-linked-role": "unknown" });
     expect(byFlag.code).toBe(0);
   });
 });
@@ -237,6 +261,7 @@ test("every request preflight sent in this file was a read (Describe / List / Ge
   expect(apis).toEqual([
     "cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus",
     "config:DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorders",
+    "iam:GetRole",
     "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit", "organizations:ListAWSServiceAccessForOrganization",
     "organizations:ListAccounts", "organizations:ListAccountsForParent", "organizations:ListDelegatedAdministrators",
     "organizations:ListOrganizationalUnitsForParent", "organizations:ListPoliciesForTarget", "organizations:ListRoots",

@@ -3,7 +3,9 @@
  * tests pin those names to the modules, and the plan to the config's defaults.
  */
 import { Testing } from "cdktf";
-import { CONFIGURATION_POLICY_NAME, GUARDRAIL_SCP_NAMES, SECURITY_TOOLING_STACK_DIR } from "../../gates/preflight/plan";
+import { CONFIG_SERVICE_LINKED_ROLE, CONFIGURATION_POLICY_NAME, GUARDRAIL_SCP_NAMES, SECURITY_TOOLING_STACK_DIR } from "../../gates/preflight/plan";
+import { memberBaselineTemplate } from "../../modules/aws-config/member-baseline-template";
+import { gateReadOnlyPolicy, gateTrustPolicy } from "../../modules/gate-access/policies";
 import { guardrailScps } from "../../modules/scp/policies";
 import { SECURITY_TOOLING_STACK_NAME } from "../../modules/stacks/common";
 import { SecurityToolingStack } from "../../modules/stacks/security-tooling";
@@ -27,6 +29,16 @@ describe("names shared with the modules", () => {
   });
 });
 
+test("the Config service-linked role preflight reads is the one the member baseline creates and its recorder names", () => {
+  const template = memberBaselineTemplate({ iamEventRegion: "us-east-1", gateReadOnlyPolicy: gateReadOnlyPolicy(), gateTrustPolicy: gateTrustPolicy("aws", ["arn:aws:iam::111111111111:role/P"]) }) as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  const slr = Object.values(template.Resources).filter((r) => r.Type === "AWS::IAM::ServiceLinkedRole");
+  expect(slr.map((r) => r.Properties["AWSServiceName"])).toEqual([CONFIG_SERVICE_LINKED_ROLE.servicePrincipal]);
+  const recorderRole = JSON.stringify(template.Resources["ConfigRecorder"]?.Properties["RoleARN"]);
+  expect(recorderRole).toContain(`:role${CONFIG_SERVICE_LINKED_ROLE.path}${CONFIG_SERVICE_LINKED_ROLE.name}`);
+});
+
 describe("planFor", () => {
   test("defaults: SCPs on the target OUs, the policy on the root, the deployment role, IAM events in us-east-1", () => {
     const plan = planOf();
@@ -34,6 +46,7 @@ describe("planFor", () => {
     expect(plan.securityHubTargetIds).toEqual(["r-ex01"]);
     expect(plan.securityToolingRoleName).toBe("OrganizationAccountAccessRole");
     expect(plan.iamEventRegion).toBe("us-east-1");
+    expect(plan.createServiceLinkedRole).toBe(true);
     expect(plan.slotsAlreadyUsed(OUS.workloads)).toBe(1);
     expect(plan.configuredTargets.map((t) => t.field)).toEqual(["organization.rootId", "organization.targetOuIds[0]", "organization.productionOuId"]);
   });

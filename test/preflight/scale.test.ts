@@ -1,7 +1,8 @@
 /**
  * config-recorders over a larger organization, in-process against the endpoint: every ACTIVE account is
- * listed across pages and nested OUs, read once through one AssumeRole, suspended ones are skipped, and the
- * report stays short while JSON findings list every account.
+ * listed across pages and nested OUs, read once through one AssumeRole (recorders and, where the stacks create
+ * one, Config's service-linked role), suspended ones are skipped, and the report stays short while JSON
+ * findings list every account.
  */
 import { runPreflight } from "../../gates/preflight/run";
 import { validateConfig } from "../../modules/config/validate";
@@ -52,6 +53,9 @@ test("90 accounts in nested OUs: one AssumeRole each, SUSPENDED skipped, short d
     // One per member account read (the security-tooling account's may be shared with securityhub-admin-state).
     expect(assumed.length).toBeGreaterThanOrEqual(active.length - 1);
     expect(assumed.length).toBeLessThanOrEqual(active.length);
+    // Config's service-linked role: one GetRole in each account that gets a recorder (the target tree and the management account), none absent.
+    expect(aws.requests.filter((r) => r.action === "GetRole")).toHaveLength(inTarget.size + 1);
+    expect(report.checks.find((c) => c.id === "config-service-linked-role")).toMatchObject({ status: "ok", detail: expect.stringMatching(new RegExp(`^${inTarget.size + 1} account`)) });
     // Organizations pages hold 20 accounts: the listing read every page.
     expect(aws.requests.filter((r) => r.action === "ListAccounts")).toHaveLength(Math.ceil(Object.keys(world.accounts).length / 20));
   } finally {

@@ -37,14 +37,14 @@ Exit codes:
   3  a check could not be completed (access denied, throttled, timeout); missing or conflict (1) wins over 3
 
 Checks (ids are stable): org-all-features, scp-policy-type, trusted-access, delegated-admin, ous-exist,
-scp-slots, cloudtrail, securityhub-admin-state, config-recorders. Each one that is not ok prints the exact
-command or config change that fixes it.
+scp-slots, cloudtrail, securityhub-admin-state, config-recorders, config-service-linked-role. Each one
+that is not ok prints the exact command or config change that fixes it.
 
 Runs with the management account's credentials (SDK default chain). The security-tooling account and every
-account whose Config recorders matter are read by assuming --role-name (default: the config's
-deployment.securityToolingRoleName, OrganizationAccountAccessRole unless set). Every request is a read.
-Run it before the first deploy: afterwards the stacks' own recorders and Security Hub resources show as
-conflicts (use guardrails sweep to verify a deployed baseline).
+account whose Config recorders (and Config service-linked role) matter are read by assuming --role-name
+(default: the config's deployment.securityToolingRoleName, OrganizationAccountAccessRole unless set). Every
+request is a read. Run it before the first deploy: afterwards the stacks' own recorders, service-linked roles
+and Security Hub resources show as conflicts (use guardrails sweep to verify a deployed baseline).
 
 Example:
   guardrails preflight --config guardrails.config.json --output markdown >> "$GITHUB_STEP_SUMMARY"
@@ -110,8 +110,8 @@ export function registerPreflight(program: Command, io: CliIo, setExit: (code: n
     .addOption(new Option("--output <format>", "output format").choices(PREFLIGHT_OUTPUTS).default("text"))
     .option("--role-name <name>", "role assumed in the security-tooling and member accounts (default: config deployment.securityToolingRoleName)")
     .option("--endpoint-url <url>", "AWS endpoint (else AWS_ENDPOINT_URL, as the SDK does)")
-    .option("--concurrency <n>", "accounts whose Config recorders are read at once (default 8)")
-    .option("--timeout <duration>", "deadline of each check, and of each account's recorder reads", "60s")
+    .option("--concurrency <n>", "accounts whose Config recorders and service-linked role are read at once (default 8)")
+    .option("--timeout <duration>", "deadline of each check, and of each account's reads", "60s")
     .option("--call-timeout <duration>", "timeout of each AWS call", "10s")
     .addHelpText("after", HELP)
     .action(async (raw: RawPreflightOptions) => {

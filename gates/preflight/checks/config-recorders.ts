@@ -60,10 +60,22 @@ export interface RecorderFacts {
   recording: boolean | null;
 }
 
+/** A role named AWSServiceRoleForConfig (iam:GetRole). */
+export interface ServiceLinkedRoleFacts {
+  arn: string;
+  path: string;
+}
+
+/** What preflight read in one account, through one session. */
 export interface AccountRecorders {
   target: RecorderTarget;
   /** Customer-managed recorders per governed Region, or why they could not be read. */
   regions: Record<string, Outcome<RecorderFacts[]>>;
+  /**
+   * AWSServiceRoleForConfig (null: NoSuchEntity), read once per account (IAM is global) where the stacks
+   * create a recorder; undefined elsewhere (config-service-linked-role).
+   */
+  serviceLinkedRole?: Outcome<ServiceLinkedRoleFacts | null>;
 }
 
 type Reason = "second-recorder" | "no-recorder" | "stopped" | "unreadable";

@@ -17,6 +17,7 @@
  *    so new accounts outside securityHub.targetIds would silently stop getting Security Hub.
  * An existing CENTRAL organization configuration alone is fine: the provider's resource adopts it without
  * import (website/docs/r/securityhub_organization_configuration.html.markdown in terraform-provider-aws).
+ * missing: an enabled hub without consolidated control findings (controlFindings below).
  */
 import { CONFIGURATION_POLICY_NAME, SECURITY_TOOLING_STACK_DIR, type PreflightPlan } from "../plan";
 import { fixForFailure, worstStatus, type CheckStatus, type Outcome, type PreflightCheck } from "../types";
@@ -36,6 +37,8 @@ export interface ConfigurationPolicyFacts {
 export interface SecurityHubStateEvidence {
   /** securityhub:DescribeHub in the security-tooling account, home Region: true enabled, false not subscribed. */
   hub: Outcome<boolean>;
+  /** DescribeHub ControlFindingGenerator (SECURITY_CONTROL / STANDARD_CONTROL); null when absent or not enabled. */
+  controlFindingGenerator: string | null;
   /** securityhub:ListFindingAggregators (ARNs); null when not read (Security Hub off). */
   aggregators: Outcome<string[]> | null;
   /** securityhub:DescribeOrganizationConfiguration; value null: the account is not the administrator (yet). */
@@ -52,6 +55,31 @@ function importCommand(type: string, importId: string): string {
 
 const PARTIAL_DEPLOY = "(after an earlier, partial deploy of the security-tooling stack this may be its own resource, already in its state)";
 
+/**
+ * Consolidated control findings (one IAM.4 / IAM.3 finding per check, Compliance.SecurityControlId set), which
+ * the gate matches first. The stacks no longer manage the hub (no aws_securityhub_account), so nothing sets
+ * them: a hub enabled on or after 2023-02-23 has them on by default, one enabled earlier keeps them off until
+ * turned on, and "the value for this field in a member account matches the value in the administrator
+ * account" (https://docs.aws.amazon.com/securityhub/latest/userguide/controls-findings-create-update.html;
+ * DescribeHub ControlFindingGenerator, https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_DescribeHub.html).
+ * So STANDARD_CONTROL here becomes every member's setting once designated.
+ *
+ * `missing`, not `conflict`: nothing there makes deploy fail or would be replaced by it; a setting the
+ * guardrails rely on, and no longer provide, is off (DESIGN 8: a guardrail would silently not work as built).
+ * The API reference lists only the two values and says no more of an enabled hub that omits the field (older
+ * responses had none), so an absent value proves nothing and fails closed the same way; the fix is idempotent.
+ * Only the administrator can change it for the organization (UpdateSecurityHubConfiguration, API reference).
+ */
+function controlFindings(plan: PreflightPlan, generator: string | null, inTooling: string): { status: CheckStatus; detail: string; fix: string } {
+  if (generator === "SECURITY_CONTROL") return { status: "ok", detail: "consolidated control findings on (ControlFindingGenerator SECURITY_CONTROL)", fix: "" };
+  const seen = generator === null ? "DescribeHub does not report ControlFindingGenerator, so consolidated control findings cannot be confirmed" : `consolidated control findings are off (ControlFindingGenerator ${generator}: a hub enabled before 2023-02-23 keeps standard-specific findings)`;
+  return {
+    status: "missing",
+    detail: `${seen}; member accounts follow the administrator's setting, and the gate expects consolidated IAM.4 / IAM.3 findings`,
+    fix: `aws securityhub update-security-hub-configuration --control-finding-generator SECURITY_CONTROL --region ${plan.homeRegion}   ${inTooling}`,
+  };
+}
+
 export function checkSecurityHubAdminState(plan: PreflightPlan, ev: SecurityHubStateEvidence): PreflightCheck {
   const id = "securityhub-admin-state";
   const where = `the security-tooling account ${plan.securityToolingAccountId} in ${plan.homeRegion}`;
@@ -65,11 +93,12 @@ export function checkSecurityHubAdminState(plan: PreflightPlan, ev: SecurityHubS
       status: "ok",
       // "Security Hub CSPM is automatically enabled in the delegated administrator account in the Region in which it was designated":
       // https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html
-      detail: `Security Hub is not enabled in ${where} yet: designating it as administrator (management stack) enables it there, and the security-tooling stack does not enable it again`,
+      // Enabled now, it gets consolidated control findings, the default since 2023-02-23 (controlFindings below).
+      detail: `Security Hub is not enabled in ${where} yet: designating it as administrator (management stack) enables it there, with consolidated control findings (the default for a hub enabled since 2023-02-23), and the security-tooling stack does not enable it again`,
       fix: "",
     };
   }
-  const parts: { status: CheckStatus; detail: string; fix: string }[] = [];
+  const parts: { status: CheckStatus; detail: string; fix: string }[] = [controlFindings(plan, ev.controlFindingGenerator, inTooling)];
   const aggregators = ev.aggregators;
   if (aggregators !== null) {
     if (!aggregators.ok) {

@@ -1,17 +1,21 @@
 /**
  * The per-account part of preflight: list the organization's ACTIVE accounts (and those under the target
  * OUs, nested included), then read each account's customer-managed Config recorders in every governed
- * Region through the assumed role (the management account with its own credentials), with bounded
- * concurrency and one deadline per account.
+ * Region, and where the stacks create a recorder, Config's service-linked role (one iam:GetRole: IAM is
+ * global), through the assumed role (the management account with its own credentials), with bounded
+ * concurrency and one session and deadline per account.
  */
 import { DescribeConfigurationRecordersCommand, DescribeConfigurationRecorderStatusCommand, type ConfigServiceClient } from "@aws-sdk/client-config-service";
+import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
 import type { AccountClients, AwsClientFactory } from "../../aws/clients";
 import type { CallPolicy } from "../../aws/call";
 import { classifyAwsError } from "../../aws/errors";
 import { runPool } from "../../sweep/scheduler";
 import { listOrganizationAccounts } from "../../sweep/organization";
-import type { AccountRecorders, OrganizationAccounts, RecorderFacts, RecorderTarget } from "../checks/config-recorders";
+import type { AccountRecorders, OrganizationAccounts, RecorderFacts, RecorderTarget, ServiceLinkedRoleFacts } from "../checks/config-recorders";
+import { CONFIG_SERVICE_LINKED_ROLE } from "../plan";
 import { failure, type Outcome } from "../types";
+import type { ReadFailureKind } from "../../types";
 import { outcomeOf, type Call } from "./call";
 
 export function readOrganizationAccounts(aws: AwsClientFactory, call: Call, targetOuIds: readonly string[]): Promise<Outcome<OrganizationAccounts>> {
@@ -39,6 +43,22 @@ async function readRegion(config: ConfigServiceClient, call: Call, accountId: st
   });
 }
 
+/**
+ * iam:GetRole AWSServiceRoleForConfig: its ARN and path, or null when IAM answers NoSuchEntity (HTTP 404,
+ * "The role with name … cannot be found": https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
+ */
+function readServiceLinkedRole(iam: IAMClient, call: Call, accountId: string): Promise<Outcome<ServiceLinkedRoleFacts | null>> {
+  const RoleName = CONFIG_SERVICE_LINKED_ROLE.name;
+  return outcomeOf<ServiceLinkedRoleFacts | null>(
+    async () => {
+      const out = await call(`iam:GetRole ${RoleName} ${accountId}`, (abortSignal) => iam.send(new GetRoleCommand({ RoleName }), { abortSignal }));
+      if (out.Role?.Arn === undefined) throw new Error(`iam:GetRole ${RoleName} returned no role`);
+      return { arn: out.Role.Arn, path: out.Role.Path ?? "/" };
+    },
+    (code, kind) => (kind === "not-found" && /^NoSuchEntity/.test(code) ? null : undefined),
+  );
+}
+
 export interface RecorderReadOptions {
   managementAccountId: string;
   governedRegions: readonly string[];
@@ -60,11 +80,15 @@ export async function readRecorders(aws: AwsClientFactory, targets: readonly Rec
       clients = target.accountId === o.managementAccountId ? aws.own(target.accountId) : await aws.inAccount(target.accountId, policy);
     } catch (err) {
       const c = classifyAwsError(err);
-      return { target, regions: Object.fromEntries(o.governedRegions.map((r) => [r, failure<RecorderFacts[]>(c.kind, c.message)])) };
+      return unread(target, o.governedRegions, c.kind, c.message);
     }
     try {
-      const reads = await Promise.all(o.governedRegions.map(async (r) => [r, await readRegion(clients.configIn(r), call, target.accountId, r)] as const));
-      return { target, regions: Object.fromEntries(reads) };
+      const [reads, serviceLinkedRole] = await Promise.all([
+        Promise.all(o.governedRegions.map(async (r) => [r, await readRegion(clients.configIn(r), call, target.accountId, r)] as const)),
+        // Only where the stacks create the recorder do they create (or need) the role.
+        target.getsRecorder ? readServiceLinkedRole(clients.iam, call, target.accountId) : undefined,
+      ]);
+      return { target, regions: Object.fromEntries(reads), ...(serviceLinkedRole !== undefined ? { serviceLinkedRole } : {}) };
     } finally {
       // Thousands of accounts: drop each account's clients once read (they share the factory's HTTP handler).
       aws.release(target.accountId);
@@ -75,6 +99,15 @@ export async function readRecorders(aws: AwsClientFactory, targets: readonly Rec
     const target = targets[i] as RecorderTarget;
     if (outcome.state === "done") return outcome.value;
     const message = outcome.state === "threw" ? classifyAwsError(outcome.error).message : "not read";
-    return { target, regions: Object.fromEntries(o.governedRegions.map((r) => [r, failure<RecorderFacts[]>("error", message)])) };
+    return unread(target, o.governedRegions, "error", message);
   });
+}
+
+/** An account whose session could not be had: every read it would have made failed. */
+function unread(target: RecorderTarget, regions: readonly string[], kind: ReadFailureKind, message: string): AccountRecorders {
+  return {
+    target,
+    regions: Object.fromEntries(regions.map((r) => [r, failure<RecorderFacts[]>(kind, message)])),
+    ...(target.getsRecorder ? { serviceLinkedRole: failure<ServiceLinkedRoleFacts | null>(kind, message) } : {}),
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * Security Hub in the security-tooling account, home Region, through the deployment role: whether it is
- * enabled, its finding aggregators, its organization configuration and (under CENTRAL) its policies.
+ * enabled and how it generates control findings (DescribeHub), its finding aggregators, its organization
+ * configuration and (under CENTRAL) its policies.
  */
 import {
   DescribeHubCommand,
@@ -13,15 +14,17 @@ import type { ConfigurationPolicyFacts, OrganizationConfigurationFacts, Security
 import { allPages, outcomeOf, type Call } from "./call";
 
 export async function readSecurityHubState(hub: SecurityHubClient, call: Call): Promise<SecurityHubStateEvidence> {
+  let controlFindingGenerator: string | null = null;
   const enabled = await outcomeOf(
     async () => {
-      await call("securityhub:DescribeHub", (abortSignal) => hub.send(new DescribeHubCommand({}), { abortSignal }));
+      const out = await call("securityhub:DescribeHub", (abortSignal) => hub.send(new DescribeHubCommand({}), { abortSignal }));
+      controlFindingGenerator = out.ControlFindingGenerator ?? null;
       return true;
     },
     // InvalidAccessException "not subscribed to AWS Security Hub": not enabled here (designation will enable it).
     (_code, kind, message) => (kind === "not-enabled" && /not subscribed/i.test(message) ? false : undefined),
   );
-  if (!enabled.ok || !enabled.value) return { hub: enabled, aggregators: null, organizationConfiguration: null, policies: null };
+  if (!enabled.ok || !enabled.value) return { hub: enabled, controlFindingGenerator: null, aggregators: null, organizationConfiguration: null, policies: null };
 
   const [aggregators, organizationConfiguration] = await Promise.all([
     outcomeOf(async () => {
@@ -51,5 +54,5 @@ export async function readSecurityHubState(hub: SecurityHubClient, call: Call): 
       return pages.flatMap((p) => (p.ConfigurationPolicySummaries ?? []).map((s): ConfigurationPolicyFacts => ({ id: s.Id ?? s.Arn ?? "", name: s.Name ?? "" })));
     });
   }
-  return { hub: enabled, aggregators, organizationConfiguration, policies };
+  return { hub: enabled, controlFindingGenerator, aggregators, organizationConfiguration, policies };
 }
