@@ -68,5 +68,7 @@ export function diffCommand(io: DiffIo, setExit: (code: number) => void): Comman
 
 /** Registers `diff` on the `guardrails` program (gates/cli/program.ts COMMANDS). */
 export function registerDiff(program: Command, io: DiffIo, setExit: (code: number) => void): void {
-  program.addCommand(diffCommand(io, setExit));
+  // addCommand (unlike program.command) does not inherit the program's output: help and usage
+  // errors would bypass the CLI's streams and masking.
+  program.addCommand(diffCommand(io, setExit).configureOutput(program.configureOutput()));
 }
