@@ -5,7 +5,7 @@
  * because a guardrail diff that silently reads nothing would say "no change".
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { DiffInputError, type GuardrailAnnotations, type GuardrailResource, type ResourceSet } from "./model";
 
@@ -30,9 +30,15 @@ const StackSchema = z.object({
   resource: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))).optional(),
 });
 
-/** Only the plan fields we read (toolchain.md 1.4: ignore unknown properties, reject other majors). */
+/**
+ * Only the plan fields we read (toolchain.md 1.4: ignore unknown properties, reject other majors).
+ * Terraform writes plans with Go's `omitempty`: `resource_changes`, `before`, `after` and the other
+ * empty fields are left out, not written as [] or null (hashicorp/terraform internal/command/jsonplan/plan.go,
+ * mirrored by hashicorp/terraform-json plan.go: `ResourceChanges []*ResourceChange json:"resource_changes,omitempty"`).
+ */
 const PlanSchema = z.object({
   format_version: z.string(),
+  errored: z.boolean().optional(),
   resource_changes: z.array(
     z.object({
       address: z.string(),
@@ -46,23 +52,36 @@ const PlanSchema = z.object({
         after_unknown: z.unknown().optional(),
       }),
     }),
-  ),
+  ).default([]),
 });
 export type PlanJson = z.infer<typeof PlanSchema>;
 
 export type PlanSide = "before" | "after";
 
-function readJson(path: string, what: string): unknown {
+/**
+ * A path as the user gave it (`shown`: what reports and errors print, so a PR comment never carries
+ * a runner's absolute paths) and where it is on this machine (`at`).
+ */
+export interface InputPath {
+  shown: string;
+  at: string;
+}
+
+const inputPath = (given: string, cwd: string): InputPath => ({ shown: given, at: resolve(cwd, given) });
+const child = (p: InputPath, ...parts: string[]): InputPath => ({ shown: join(p.shown, ...parts), at: join(p.at, ...parts) });
+
+function readJson(path: InputPath, what: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync(path.at, "utf8");
   } catch (e) {
-    throw new DiffInputError(path, `cannot read ${what}: ${(e as Error).message}`);
+    // The error code, not Node's message: that message repeats the absolute path.
+    throw new DiffInputError(path.shown, `cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).name})`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new DiffInputError(path, `${what} is not JSON: ${(e as Error).message}`);
+    throw new DiffInputError(path.shown, `${what} is not JSON: ${(e as Error).message}`);
   }
 }
 
@@ -83,20 +102,21 @@ function attributeValues(config: Record<string, unknown>): Record<string, unknow
   return values;
 }
 
-/** Accepts `cdktf.out` itself or a project directory that contains it. */
-export function loadSynthDirectory(dir: string): ResourceSet {
-  const outDir = existsSync(join(dir, "manifest.json")) ? dir : join(dir, "cdktf.out");
-  const manifestPath = join(outDir, "manifest.json");
-  if (!existsSync(manifestPath)) {
-    throw new DiffInputError(dir, "no manifest.json: not a cdktf synth output directory (run `npm run synth` first)");
+/** Accepts `cdktf.out` itself or a project directory that contains it (a string: shown as given). */
+export function loadSynthDirectory(given: string | InputPath): ResourceSet {
+  const dir = typeof given === "string" ? { shown: given, at: given } : given;
+  const outDir = existsSync(join(dir.at, "manifest.json")) ? dir : child(dir, "cdktf.out");
+  const manifestPath = child(outDir, "manifest.json");
+  if (!existsSync(manifestPath.at)) {
+    throw new DiffInputError(dir.shown, "no manifest.json: not a cdktf synth output directory (run `npm run synth` first)");
   }
   const manifest = ManifestSchema.safeParse(readJson(manifestPath, "cdktf manifest"));
-  if (!manifest.success) throw new DiffInputError(manifestPath, `not a cdktf manifest: ${zodReason(manifest.error)}`);
+  if (!manifest.success) throw new DiffInputError(manifestPath.shown, `not a cdktf manifest: ${zodReason(manifest.error)}`);
   const resources: GuardrailResource[] = [];
   for (const stack of Object.values(manifest.data.stacks).sort((a, b) => a.name.localeCompare(b.name))) {
-    const stackPath = join(outDir, stack.synthesizedStackPath);
+    const stackPath = child(outDir, stack.synthesizedStackPath);
     const parsed = StackSchema.safeParse(readJson(stackPath, `stack "${stack.name}"`));
-    if (!parsed.success) throw new DiffInputError(stackPath, `not a cdktf stack: ${zodReason(parsed.error)}`);
+    if (!parsed.success) throw new DiffInputError(stackPath.shown, `not a cdktf stack: ${zodReason(parsed.error)}`);
     const providerRegions = new Map<string, string>();
     for (const [providerName, blocks] of Object.entries(parsed.data.provider ?? {})) {
       for (const block of Array.isArray(blocks) ? blocks : [blocks]) {
@@ -113,7 +133,7 @@ export function loadSynthDirectory(dir: string): ResourceSet {
       }
     }
   }
-  return { label: dir, kind: "synth", resources };
+  return { label: dir.shown, kind: "synth", resources };
 }
 
 /** Validates a parsed plan document; `path` is only used in error messages. */
@@ -125,11 +145,17 @@ export function parsePlan(path: string, document: unknown): PlanJson {
   if (major !== "1") {
     throw new DiffInputError(path, `unsupported plan format_version "${document.format_version}" (this tool reads 1.x)`);
   }
-  if (!Array.isArray(document.resource_changes)) {
-    throw new DiffInputError(path, "not a plan file: no resource_changes (is this `terraform show -json` of state rather than of a plan?)");
+  // Terraform writes `planned_values` in every plan (a struct, which `omitempty` never drops) and lists
+  // each planned resource instance in `resource_changes`, unchanged ones as ["no-op"]; so a plan with no
+  // resource instance at all has no `resource_changes` (omitempty), and that is an empty plan. State
+  // (`terraform show -json` without a plan file) has `values` and neither of the two.
+  if (!isRecord(document.planned_values) && !Array.isArray(document.resource_changes)) {
+    throw new DiffInputError(path, "not a plan file: neither planned_values nor resource_changes (is this `terraform show -json` of state rather than of a plan?)");
   }
   const plan = PlanSchema.safeParse(document);
   if (!plan.success) throw new DiffInputError(path, `malformed plan: ${zodReason(plan.error)}`);
+  // Fail closed: a plan Terraform could not finish lists only part of the changes (`errored`, Terraform 1.6+).
+  if (plan.data.errored === true) throw new DiffInputError(path, "the plan errored: Terraform could not finish it, so its changes are incomplete; fix the plan errors first");
   return plan.data;
 }
 
@@ -157,28 +183,31 @@ export function planResourceSet(path: string, plan: PlanJson, side: PlanSide): R
   return { label: `${path} (${side})`, kind: "plan", resources };
 }
 
-export function loadPlanFile(path: string): PlanJson {
-  return parsePlan(path, readJson(path, "plan file"));
+export function loadPlanFile(given: string | InputPath): PlanJson {
+  const path = typeof given === "string" ? { shown: given, at: given } : given;
+  return parsePlan(path.shown, readJson(path, "plan file"));
 }
 
 /**
  * `diff <base> <head>`: each a synth directory or a plan file (its planned "after" side).
  * `diff <plan>`: one plan, its "before" (current state) against its "after".
  */
-export function loadInputs(paths: readonly string[]): { base: ResourceSet; head: ResourceSet } {
-  if (paths.length < 1 || paths.length > 2) {
-    throw new DiffInputError(paths.join(" ") || "(none)", "expected <base> <head> (synth dirs or plan files) or one plan file");
+export function loadInputs(given: readonly string[], cwd: string = process.cwd()): { base: ResourceSet; head: ResourceSet } {
+  if (given.length < 1 || given.length > 2) {
+    throw new DiffInputError(given.join(" ") || "(none)", "expected <base> <head> (synth dirs or plan files) or one plan file");
   }
-  for (const p of paths) if (!existsSync(p)) throw new DiffInputError(p, "no such file or directory");
+  // Relative paths are read against cwd and printed as given; absolute ones are printed as they are.
+  const paths = given.map((p) => inputPath(p, cwd));
+  for (const p of paths) if (!existsSync(p.at)) throw new DiffInputError(p.shown, "no such file or directory");
   if (paths.length === 1) {
     const path = paths[0]!;
-    if (statSync(path).isDirectory()) {
-      throw new DiffInputError(path, "one argument must be a plan file; a synth directory needs a second one to compare with");
+    if (statSync(path.at).isDirectory()) {
+      throw new DiffInputError(path.shown, "one argument must be a plan file; a synth directory needs a second one to compare with");
     }
     const plan = loadPlanFile(path);
-    return { base: planResourceSet(path, plan, "before"), head: planResourceSet(path, plan, "after") };
+    return { base: planResourceSet(path.shown, plan, "before"), head: planResourceSet(path.shown, plan, "after") };
   }
-  const load = (p: string): ResourceSet =>
-    statSync(p).isDirectory() ? loadSynthDirectory(p) : planResourceSet(p, loadPlanFile(p), "after");
+  const load = (p: InputPath): ResourceSet =>
+    statSync(p.at).isDirectory() ? loadSynthDirectory(p) : planResourceSet(p.shown, loadPlanFile(p), "after");
   return { base: load(paths[0]!), head: load(paths[1]!) };
 }

@@ -4,13 +4,28 @@
  * against each other), resources, principals and conditions. Reordering, reformatting, string vs
  * one-element array and action-name case are no change. For Deny, covering less (an action lost,
  * a principal exempted, a condition added) is a weakening; for Allow, covering more is.
+ * Names are compared the way IAM compares them and printed as the policy writes them: action names
+ * and condition keys case-insensitively ("the action name ... is case insensitive", "condition key
+ * names are not case-sensitive": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html),
+ * resources and condition values exactly.
  */
 import type { Classification } from "./model";
 
 interface PatternSet {
   /** NotAction / NotResource / NotPrincipal */
   negated: boolean;
+  /** As written in the policy (the first spelling of names that differ only in case). */
   patterns: string[];
+  /** Actions: IAM matches them case-insensitively. */
+  ignoreCase: boolean;
+}
+
+/** One condition as written: operator, key in the policy's spelling, values. */
+interface ConditionEntry {
+  operator: string;
+  key: string;
+  values: string[];
 }
 
 export interface PolicyStatement {
@@ -19,8 +34,8 @@ export interface PolicyStatement {
   actions: PatternSet;
   resources: PatternSet;
   principals: PatternSet;
-  /** `Operator|lower-cased key` → values (condition keys are case-insensitive in IAM). */
-  conditions: Map<string, string[]>;
+  /** `Operator|lower-cased key` → the condition (condition keys are case-insensitive in IAM). */
+  conditions: Map<string, ConditionEntry>;
 }
 
 export class PolicyParseError extends Error {}
@@ -33,20 +48,29 @@ export interface PolicyFinding {
 const asList = (v: unknown): string[] =>
   v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "string" ? x : JSON.stringify(x)));
 
-function patternSet(stmt: Record<string, unknown>, key: string, lowerCase: boolean): PatternSet {
+/** Distinct values (case-insensitively when asked; the first spelling is kept), in a stable order. */
+function distinct(values: readonly string[], ignoreCase: boolean): string[] {
+  const byKey = new Map<string, string>();
+  for (const v of values) {
+    const k = ignoreCase ? v.toLowerCase() : v;
+    if (!byKey.has(k)) byKey.set(k, v);
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+function patternSet(stmt: Record<string, unknown>, key: string, ignoreCase: boolean): PatternSet {
   const negated = stmt[`Not${key}`] !== undefined;
-  const values = asList(negated ? stmt[`Not${key}`] : stmt[key]).map((v) => (lowerCase ? v.toLowerCase() : v));
-  return { negated, patterns: [...new Set(values)].sort() };
+  return { negated, patterns: distinct(asList(negated ? stmt[`Not${key}`] : stmt[key]), ignoreCase), ignoreCase };
 }
 
 function principalSet(stmt: Record<string, unknown>): PatternSet {
   const negated = stmt.NotPrincipal !== undefined;
   const raw = negated ? stmt.NotPrincipal : stmt.Principal;
-  if (raw === undefined) return { negated: false, patterns: [] };
-  if (typeof raw === "string") return { negated, patterns: [raw === "*" ? "*" : `AWS:${raw}`] };
+  if (raw === undefined) return { negated: false, patterns: [], ignoreCase: false };
+  if (typeof raw === "string") return { negated, patterns: [raw === "*" ? "*" : `AWS:${raw}`], ignoreCase: false };
   const out: string[] = [];
   for (const [kind, ids] of Object.entries(raw as Record<string, unknown>)) for (const id of asList(ids)) out.push(`${kind}:${id}`);
-  return { negated, patterns: [...new Set(out)].sort() };
+  return { negated, patterns: distinct(out, false), ignoreCase: false };
 }
 
 /** Parses a policy document (JSON text or object) into normalized statements. */
@@ -66,10 +90,10 @@ export function parsePolicy(document: unknown): PolicyStatement[] {
     if (typeof raw !== "object" || raw === null) throw new PolicyParseError(`Statement[${i}] is not an object`);
     const stmt = raw as Record<string, unknown>;
     if (stmt.Effect !== "Allow" && stmt.Effect !== "Deny") throw new PolicyParseError(`Statement[${i}].Effect is ${JSON.stringify(stmt.Effect)}`);
-    const conditions = new Map<string, string[]>();
+    const conditions = new Map<string, ConditionEntry>();
     for (const [operator, byKey] of Object.entries((stmt.Condition ?? {}) as Record<string, Record<string, unknown>>)) {
       for (const [key, values] of Object.entries(byKey)) {
-        conditions.set(`${operator}|${key.toLowerCase()}`, [...new Set(asList(values))].sort());
+        conditions.set(`${operator}|${key.toLowerCase()}`, { operator, key, values: distinct(asList(values), false) });
       }
     }
     return {
@@ -84,29 +108,34 @@ export function parsePolicy(document: unknown): PolicyStatement[] {
 }
 
 const regexCache = new Map<string, RegExp>();
-/** IAM wildcard match: `*` any run, `?` one character. A pattern also covers a narrower pattern. */
-export function wildcardCovers(pattern: string, value: string): boolean {
-  if (pattern === value || pattern === "*") return true;
-  if (!pattern.includes("*") && !pattern.includes("?")) return false;
-  let re = regexCache.get(pattern);
+/**
+ * IAM wildcard match: `*` any run, `?` one character. A pattern also covers a narrower pattern.
+ * `ignoreCase` for action names, which IAM matches case-insensitively.
+ */
+export function wildcardCovers(pattern: string, value: string, ignoreCase = false): boolean {
+  const [p, v] = ignoreCase ? [pattern.toLowerCase(), value.toLowerCase()] : [pattern, value];
+  if (p === v || p === "*") return true;
+  if (!p.includes("*") && !p.includes("?")) return false;
+  let re = regexCache.get(p);
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s");
-    regexCache.set(pattern, re);
+    re = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s");
+    regexCache.set(p, re);
   }
-  return re.test(value);
+  return re.test(v);
 }
 
-const anyCovers = (patterns: readonly string[], value: string): boolean => patterns.some((p) => wildcardCovers(p, value));
+const anyCovers = (patterns: readonly string[], value: string, ignoreCase = false): boolean => patterns.some((p) => wildcardCovers(p, value, ignoreCase));
 /** Values of `inner` that no pattern of `outer` covers. */
-const uncovered = (outer: readonly string[], inner: readonly string[]): string[] => inner.filter((v) => !anyCovers(outer, v));
+const uncovered = (outer: readonly string[], inner: readonly string[], ignoreCase = false): string[] => inner.filter((v) => !anyCovers(outer, v, ignoreCase));
 
 /** Does `outer` (a statement's dimension) cover everything `inner` covers? */
 function setCovers(outer: PatternSet, inner: PatternSet): boolean {
+  const ci = outer.ignoreCase;
   if (outer.patterns.length === 0 && inner.patterns.length === 0) return true;
-  if (!outer.negated && !inner.negated) return uncovered(outer.patterns, inner.patterns).length === 0;
-  if (outer.negated && inner.negated) return uncovered(inner.patterns, outer.patterns).length === 0;
+  if (!outer.negated && !inner.negated) return uncovered(outer.patterns, inner.patterns, ci).length === 0;
+  if (outer.negated && inner.negated) return uncovered(inner.patterns, outer.patterns, ci).length === 0;
   if (!outer.negated) return outer.patterns.includes("*");
-  return inner.patterns.every((v) => !outer.patterns.some((p) => wildcardCovers(p, v) || wildcardCovers(v, p)));
+  return inner.patterns.every((v) => !outer.patterns.some((p) => wildcardCovers(p, v, ci) || wildcardCovers(v, p, ci)));
 }
 
 const operatorBase = (op: string): string => op.replace(/^ForAllValues:|^ForAnyValue:/, "").replace(/IfExists$/, "");
@@ -116,10 +145,9 @@ const isMatchOperator = (op: string): boolean => /^(String|Arn|IpAddress)/.test(
 
 /** Whenever `inner` applies (its conditions hold), does `outer` apply too? */
 function conditionsCover(outer: PolicyStatement, inner: PolicyStatement): boolean {
-  for (const [key, outerValues] of outer.conditions) {
-    const innerValues = inner.conditions.get(key);
+  for (const [key, { operator: op, values: outerValues }] of outer.conditions) {
+    const innerValues = inner.conditions.get(key)?.values;
     if (!innerValues) return false;
-    const op = key.split("|")[0]!;
     if (isNegatedOperator(op)) {
       if (uncovered(innerValues, outerValues).length > 0) return false;
     } else if (isMatchOperator(op)) {
@@ -133,7 +161,7 @@ function conditionsCover(outer: PolicyStatement, inner: PolicyStatement): boolea
 function statementCoversAction(outer: PolicyStatement, inner: PolicyStatement, action: string): boolean {
   return (
     outer.effect === inner.effect &&
-    setCovers(outer.actions, { negated: inner.actions.negated, patterns: [action] }) &&
+    setCovers(outer.actions, { negated: inner.actions.negated, patterns: [action], ignoreCase: true }) &&
     setCovers(outer.resources, inner.resources) &&
     setCovers(outer.principals, inner.principals) &&
     conditionsCover(outer, inner)
@@ -145,8 +173,15 @@ function actionsNotCovered(stmt: PolicyStatement, others: readonly PolicyStateme
   return stmt.actions.patterns.filter((a) => !others.some((o) => statementCoversAction(o, stmt, a)));
 }
 
+/** What a statement covers, spelling aside: equal for statements IAM treats alike. */
 export const canonicalStatement = (s: PolicyStatement): string =>
-  JSON.stringify([s.effect, s.actions, s.resources, s.principals, [...s.conditions.entries()].sort()]);
+  JSON.stringify([
+    s.effect,
+    { ...s.actions, patterns: s.actions.patterns.map((a) => a.toLowerCase()) },
+    s.resources,
+    s.principals,
+    [...s.conditions.entries()].map(([k, c]) => [k, c.values]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+  ]);
 
 /** Pairs statements by Sid, then by the largest action overlap, so explanations name what moved. */
 function pairStatements(older: PolicyStatement[], newer: PolicyStatement[]) {
@@ -164,7 +199,7 @@ function pairStatements(older: PolicyStatement[], newer: PolicyStatement[]) {
     let bestOverlap = 0;
     restNew.forEach((n, i) => {
       if (n.effect !== o.effect) return;
-      const overlap = o.actions.patterns.filter((a) => anyCovers(n.actions.patterns, a) || anyCovers([a], n.actions.patterns[0] ?? "")).length;
+      const overlap = o.actions.patterns.filter((a) => anyCovers(n.actions.patterns, a, true) || anyCovers([a], n.actions.patterns[0] ?? "", true)).length;
       if (overlap > bestOverlap) [best, bestOverlap] = [i, overlap];
     });
     if (best >= 0) pairs.push([o, restNew.splice(best, 1)[0]!]);
@@ -193,8 +228,8 @@ function compareCoverage(older: PolicyStatement[], newer: PolicyStatement[], eff
     // Restructured (split/merged) but still covered by other statements: no weakening to report.
     const stillCovered = actionsNotCovered(o, newer).length === 0;
     const name = describe(o);
-    const lostActions = o.actions.negated === n.actions.negated ? uncovered(n.actions.patterns, o.actions.patterns) : o.actions.patterns;
-    const gainedActions = o.actions.negated === n.actions.negated ? uncovered(o.actions.patterns, n.actions.patterns) : n.actions.patterns;
+    const lostActions = o.actions.negated === n.actions.negated ? uncovered(n.actions.patterns, o.actions.patterns, true) : o.actions.patterns;
+    const gainedActions = o.actions.negated === n.actions.negated ? uncovered(o.actions.patterns, n.actions.patterns, true) : n.actions.patterns;
     if (lostActions.length && !stillCovered) findings.push(weak(deny ? `${name} no longer denies ${list(lostActions)}` : `${name} now allows ${list(lostActions)}`));
     if (gainedActions.length) findings.push(strong(deny ? `${name} now also denies ${list(gainedActions)}` : `${name} no longer allows ${list(gainedActions)}`));
     for (const [dim, label] of [["resources", "resources"], ["principals", "principals"]] as const) {
@@ -204,9 +239,10 @@ function compareCoverage(older: PolicyStatement[], newer: PolicyStatement[], eff
       if (gained.length) findings.push(strong(deny ? `${name} now also covers ${label} ${list(gained)}` : `${name} no longer allows ${label} ${list(gained)}`));
     }
     for (const key of new Set([...o.conditions.keys(), ...n.conditions.keys()])) {
-      const [op, condKey] = key.split("|") as [string, string];
-      const ov = o.conditions.get(key);
-      const nv = n.conditions.get(key);
+      // Printed in the spelling of the side that has it (head's when both do).
+      const { operator: op, key: condKey } = (n.conditions.get(key) ?? o.conditions.get(key))!;
+      const ov = o.conditions.get(key)?.values;
+      const nv = n.conditions.get(key)?.values;
       const where = `${op} ${condKey}`;
       if (ov && !nv) findings.push(strong(deny ? `${name} dropped condition ${where} [${list(ov)}]: the deny now applies more broadly` : `${name} gained condition ${where} [${list(ov)}]: the allow is narrower`));
       else if (!ov && nv && !stillCovered) findings.push(weak(deny ? `${name} gained condition ${where} [${list(nv)}]: the deny now applies only when it holds` : `${name} dropped condition ${where} [${list(nv)}]: the allow applies more broadly`));

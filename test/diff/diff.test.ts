@@ -13,9 +13,9 @@ interface Case {
 const CASES: Case[] = [
   { name: "rule parameter 90 → 120", head: { maxAccessKeyAge: "120" }, exit: 1, expect: [["weakened", "maxAccessKeyAge 90 → 120"]] },
   { name: "rule parameter tightened 90 → 60", head: { maxAccessKeyAge: "60" }, exit: 0, expect: [["strengthened", "maxAccessKeyAge 90 → 60"]] },
-  { name: "SCP action removed", head: { scpActions: BASE.scpActions.slice(1) }, exit: 1, expect: [["weakened", "no longer denies securityhub:disablesecurityhub"]] },
-  { name: "SCP action replaced by a covering wildcard", head: { scpActions: ["securityhub:Disable*", "securityhub:BatchDisableStandards", "config:StopConfigurationRecorder"] }, exit: 0, expect: [["strengthened", "securityhub:disable*"]] },
-  { name: "break-glass principal added", head: { breakGlass: [...BASE.breakGlass, "arn:aws:iam::*:role/Contractor"] }, exit: 1, expect: [["weakened", "now exempts aws:principalarn arn:aws:iam::*:role/Contractor"]] },
+  { name: "SCP action removed", head: { scpActions: BASE.scpActions.slice(1) }, exit: 1, expect: [["weakened", "no longer denies securityhub:DisableSecurityHub"]] },
+  { name: "SCP action replaced by a covering wildcard", head: { scpActions: ["securityhub:Disable*", "securityhub:BatchDisableStandards", "config:StopConfigurationRecorder"] }, exit: 0, expect: [["strengthened", "now also denies securityhub:Disable*"]] },
+  { name: "break-glass principal added", head: { breakGlass: [...BASE.breakGlass, "arn:aws:iam::*:role/Contractor"] }, exit: 1, expect: [["weakened", "now exempts aws:PrincipalArn arn:aws:iam::*:role/Contractor"]] },
   {
     name: "control disabled with reason and expiry",
     head: { disabledControls: [{ controlId: "CloudTrail.7", reason: "logging bucket owned by another team", expires: "2027-01-31" }] },

@@ -22,13 +22,13 @@ const CASES: AcceptanceCase[] = [
     name: "SCP action removed",
     variant: { protectScp: withoutAction("DenyDisablingSecurityHub", "securityhub:DisableSecurityHubV2") },
     exit: 1,
-    expected: [["weakened", 'statement "DenyDisablingSecurityHub" no longer denies securityhub:disablesecurityhubv2']],
+    expected: [["weakened", 'statement "DenyDisablingSecurityHub" no longer denies securityhub:DisableSecurityHubV2']],
   },
   {
     name: "break-glass principal added",
     variant: { config: (c) => void c.scp!.breakGlassPrincipalArns!.push("arn:aws:iam::*:role/Contractor") },
     exit: 1,
-    expected: [["weakened", 'statement "DenyDisablingSecurityHub" now exempts aws:principalarn arn:aws:iam::*:role/Contractor (ArnNotLike)']],
+    expected: [["weakened", 'statement "DenyDisablingSecurityHub" now exempts aws:PrincipalArn arn:aws:iam::*:role/Contractor (ArnNotLike)']],
   },
   {
     name: "control disabled with reason and expiry",

@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { transformFileSync } from "@swc/core";
+import { PACKAGE_NAME } from "../../gates/version";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -37,7 +38,7 @@ export function buildCli(): string {
     writeFileSync(target, code);
   }
   // gateVersion() looks for the package.json next to the compiled tree.
-  writeFileSync(join(out, "package.json"), JSON.stringify({ name: "cis-guardrails", version: "0.0.0-e2e" }));
+  writeFileSync(join(out, "package.json"), JSON.stringify({ name: PACKAGE_NAME, version: "0.0.0-e2e" }));
   const bin = join(out, "gates", "cli", "bin.js");
   chmodSync(bin, 0o755);
   return bin;

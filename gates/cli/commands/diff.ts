@@ -4,7 +4,6 @@
  * Exit 1 when anything is weakened (unless --allow-weakening), 2 on input it cannot interpret
  * (the path and why on stderr), else 0.
  */
-import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { diffGuardrails, exitCodeForReport, loadInputs, renderReport, type OutputFormat } from "../../diff/index";
 import { DiffInputError } from "../../diff/model";
@@ -27,7 +26,9 @@ export const DIFF_EXIT = { OK: 0, WEAKENED: 1, BAD_INPUT: 2 } as const;
 /** Runs the diff and returns the exit code; bad input is exit 2, never a thrown error or "no change". */
 export function runDiff(paths: readonly string[], options: DiffOptions, io: DiffIo): number {
   try {
-    const { base, head } = loadInputs(paths);
+    // Paths stay as given (relative to io.cwd): reports go into PR comments, where a runner's
+    // absolute checkout paths mean nothing.
+    const { base, head } = loadInputs(paths, io.cwd ?? process.cwd());
     const report = diffGuardrails(base, head);
     io.stdout(renderReport(report, options.output));
     return exitCodeForReport(report, options.allowWeakening);
@@ -60,13 +61,13 @@ export function diffCommand(io: DiffIo, setExit: (code: number) => void): Comman
     .option("--allow-weakening", "exit 0 even when a guardrail is weakened (the report still lists it)", false)
     .addHelpText("after", HELP)
     .action((base: string, head: string | undefined, options: DiffOptions) => {
-      const cwd = io.cwd ?? process.cwd();
-      const paths = (head === undefined ? [base] : [base, head]).map((p) => resolve(cwd, p));
-      setExit(runDiff(paths, options, io));
+      setExit(runDiff(head === undefined ? [base] : [base, head], options, io));
     });
 }
 
 /** Registers `diff` on the `guardrails` program (gates/cli/program.ts COMMANDS). */
 export function registerDiff(program: Command, io: DiffIo, setExit: (code: number) => void): void {
-  program.addCommand(diffCommand(io, setExit));
+  // addCommand (unlike program.command) does not inherit the program's output: help and usage
+  // errors would bypass the CLI's streams and masking.
+  program.addCommand(diffCommand(io, setExit).configureOutput(program.configureOutput()));
 }

@@ -6,7 +6,7 @@ import { verifyBundleFile, type VerifyResult } from "../../evidence/bundle";
 import { ExitCode } from "../../types";
 import { UsageError, type CliIo } from "../io";
 import { printError } from "../output";
-import { GATE_HELP_FOOTER } from "../help";
+import { VERIFY_HELP_FOOTER } from "../help";
 import { maskSecrets } from "../../mask";
 
 export function registerVerify(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -14,7 +14,7 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
     .command("verify")
     .description("recompute an evidence bundle's (or a sweep index's) digest and check its schema")
     .argument("<file>", "bundle .json or index.json written by check / promote / sweep")
-    .addHelpText("after", GATE_HELP_FOOTER)
+    .addHelpText("after", VERIFY_HELP_FOOTER)
     .action((file: string) => {
       const path = resolve(io.cwd, file);
       try {
