@@ -112,7 +112,14 @@ export function failedWithoutSession<T>(opened: ReadFailure, api: string): Read<
   return { ...opened, api, failedCall: opened.failedCall ?? opened.api };
 }
 
-/** The root user's access keys: ListAccessKeys without UserName in the root session, every page. */
+/**
+ * The root user's access keys: ListAccessKeys without UserName in the root session, every page. Without UserName
+ * "the user name is determined implicitly based on the AWS access key ID used to sign the request"
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html, which also says temporary keys
+ * need UserName); a root session is the documented exception: "You can omit the user name ... in the request to
+ * default to the member account" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html,
+ * deleting root user credentials with the AWS CLI). Root has at most two keys; pages are followed all the same.
+ */
 export function listRootKeys(ctx: CollectContext, session: RootSession): Promise<Read<RootAccessKey[]>> {
   const api = "iam:ListAccessKeys";
   return readSource(ctx, rootLocation(ctx, session, api), async () => {
@@ -132,7 +139,13 @@ export function listRootKeys(ctx: CollectContext, session: RootSession): Promise
   });
 }
 
-/** When a root key was last used (GetAccessKeyLastUsed is in both root-task policies). "N/A" means never. */
+/**
+ * When a root key was last used: GetAccessKeyLastUsed is in both root-task policies' allowed actions (policy
+ * documents: zoph-io/MAMIP policies/IAMAuditRootUserCredentials and IAMDeleteRootUserCredentials), so the dry
+ * run reads it per key instead of guessing from the credential report's slots (which carry no key ids).
+ * ServiceName / Region "N/A" and no LastUsedDate mean never used
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyLastUsed.html).
+ */
 export function readKeyLastUsed(ctx: CollectContext, session: RootSession, accessKeyId: string): Promise<Read<KeyLastUsed>> {
   const api = "iam:GetAccessKeyLastUsed";
   return readSource(ctx, rootLocation(ctx, session, api), async () => {

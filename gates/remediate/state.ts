@@ -66,7 +66,8 @@ export function reportedState(state: RootKeyState, accountId: string, partition:
   if (state.keys !== null && !state.keys.ok) failed("the root user's access keys (root session)", state.keys);
   if (!state.accountSummary.ok) failed("GetAccountSummary", state.accountSummary);
   for (const [id, r] of Object.entries(state.lastUsed)) if (!r.ok) failed(`when ${maskAccessKeyId(id)} was last used`, r);
-  if (state.credentialReport !== null && !state.credentialReport.ok) failed("the credential report", state.credentialReport);
+  // No current report is not a problem for remediate (the live sources decide); its source entry records it.
+  if (state.credentialReport !== null && !state.credentialReport.ok && state.credentialReport.kind !== "not-found") failed("the credential report", state.credentialReport);
   const report = reportKeySlots(state.credentialReport, accountId, partition);
   return {
     rootAccessKeys: state.keys !== null && state.keys.ok ? state.keys.value.map((k) => reportedKey(k, state.lastUsed[k.accessKeyId])) : null,
