@@ -13,7 +13,7 @@ const OWN_CREDENTIAL_CALLS = new Set(["sts:AssumeRoot", "iam:ListOrganizationsFe
 /** Calls made in the centralized-root session. */
 const ROOT_SESSION_CALLS = new Set(["iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:DeleteAccessKey"]);
 
-const GRANT = `the ${GATE_REMEDIATION_POLICY_NAME} policy grants it (config remediation.enabled, attached to remediation.responderRoleArns)`;
+const GRANT = `${GATE_REMEDIATION_POLICY_NAME} grants it: set remediation.enabled and list the role in remediation.responderRoleArns`;
 
 export function explainRemediationFailure(f: ReadFailure): { cause: string; fix: string } {
   const call = f.failedCall ?? f.api;
@@ -25,7 +25,7 @@ export function explainRemediationFailure(f: ReadFailure): { cause: string; fix:
     if (call === "sts:AssumeRoot") {
       return {
         cause: `sts:AssumeRoot into ${f.accountId} was denied to the responder's credentials (${code})`,
-        fix: `run remediate with credentials of the management account or IAM's delegated administrator that hold sts:AssumeRoot for the root-task policy (${GRANT}), and check that no SCP or permissions boundary denies sts:AssumeRoot`,
+        fix: `run remediate with credentials of the management account or IAM's delegated administrator that may call sts:AssumeRoot with the root-task policy (${GRANT}), and check that no SCP or permissions boundary denies sts:AssumeRoot`,
       };
     }
     if (OWN_CREDENTIAL_CALLS.has(call)) {
