@@ -8,7 +8,7 @@
  * iam:GetAccessKeyLastUsed and iam:DeleteAccessKey without UserName (the signer's user: the root). Through the
  * gate's read-only role: iam:GetAccountSummary and the credential report (collect).
  */
-import { DeleteAccessKeyCommand, GetAccessKeyLastUsedCommand, GetCredentialReportCommand, ListAccessKeysCommand, ListOrganizationsFeaturesCommand, type IAMClient } from "@aws-sdk/client-iam";
+import { DeleteAccessKeyCommand, GenerateCredentialReportCommand, GetAccessKeyLastUsedCommand, GetCredentialReportCommand, ListAccessKeysCommand, ListOrganizationsFeaturesCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { DescribeOrganizationCommand } from "@aws-sdk/client-organizations";
 import { AssumeRootCommand } from "@aws-sdk/client-sts";
 import { rootTaskPolicyArn, type RootTaskPolicyName } from "../../modules/constants";
@@ -66,6 +66,20 @@ export function readCredentialReportAsServed(ctx: CollectContext): Promise<Read<
       if (err instanceof AwsCallError && REPORT_NOT_CURRENT.has(err.code)) throw new AwsCallError("not-found", err.code, `${api}: IAM holds no current credential report (${err.code})`);
       throw err;
     }
+  });
+}
+
+/**
+ * After deleting, ask IAM for a new credential report (through the gate role). "If so [a report generated within
+ * the past four hours], the most recent report is downloaded" (id_credentials_getting-report.html): IAM answers
+ * COMPLETE at once and keeps the old report, which is why IAM.4 may wait up to 4 h; the answer is recorded.
+ */
+export function requestCredentialReport(ctx: CollectContext): Promise<Read<string>> {
+  const api = "iam:GenerateCredentialReport";
+  return readSource(ctx, { accountId: ctx.accountId, region: ctx.homeRegion, api, principal: ctx.aws.roleArn(ctx.accountId) }, async () => {
+    const { iam } = await ctx.aws.inAccount(ctx.accountId, ctx.policy);
+    const out = await callAws(api, ctx.policy, (abortSignal) => iam.send(new GenerateCredentialReportCommand({}), { abortSignal }));
+    return out.State ?? "unknown";
   });
 }
 

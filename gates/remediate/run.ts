@@ -16,7 +16,7 @@ import type { Read, ReadFailure } from "../types";
 import { decideRemediation } from "./decide";
 import { writeRemediationBundle } from "./evidence";
 import { decidePreconditions, preconditionsHold } from "./preconditions";
-import { deleteRootKey, failedWithoutSession, listRootKeys, openRootSession, readCredentialReportAsServed, readKeyLastUsed, readManagementAccount, readOrganizationFeatures, type RootSession } from "./read";
+import { deleteRootKey, failedWithoutSession, listRootKeys, openRootSession, readCredentialReportAsServed, readKeyLastUsed, readManagementAccount, readOrganizationFeatures, requestCredentialReport, type RootSession } from "./read";
 import { presenceOf } from "./state";
 import type { DeletionAttempt, KeyLastUsed, RemediationEvidence, RemediationReport, RootAccessKey, RootKeyState, RootSessionRecord } from "./types";
 
@@ -80,8 +80,8 @@ async function readRootKeys(ctx: CollectContext, session: RootSession): Promise<
 
 /**
  * Re-reads both live sources until they agree (IAM is eventually consistent: GetAccountSummary may count a key
- * deleted a moment ago), or the phase's deadline; then the credential report, which collect generates when the
- * one IAM holds is older than 4 h (a younger one IAM hands back as it is).
+ * deleted a moment ago), or the phase's deadline; then asks IAM for a new credential report and reads the one IAM
+ * serves (collect polls while one is being generated; a report younger than 4 h IAM hands back as it is).
  */
 async function recheck(ctx: CollectContext, session: RootSession, deleted: boolean, backoff: { baseDelayMs: number; maxDelayMs: number }): Promise<{ state: RootKeyState; rounds: number }> {
   let delay = backoff.baseDelayMs;
@@ -89,7 +89,8 @@ async function recheck(ctx: CollectContext, session: RootSession, deleted: boole
     const [keys, accountSummary] = await Promise.all([listRootKeys(ctx, session), readAccountSummary(ctx)]);
     const state: RootKeyState = { keys, lastUsed: {}, accountSummary, credentialReport: null };
     if (presenceOf(state, deleted).kind !== "disagree" || ctx.policy.deadline.remainingMs() <= delay) {
-      return { state: { ...state, credentialReport: await readCredentialReport(ctx) }, rounds };
+      const reportGeneration = await requestCredentialReport(ctx);
+      return { state: { ...state, reportGeneration, credentialReport: await readCredentialReport(ctx) }, rounds };
     }
     await sleep(delay);
     delay = Math.min(backoff.maxDelayMs, delay * 2);

@@ -29,6 +29,9 @@ function stateSources(e: RemediationEvidence, state: RootKeyState, phase: Phase)
     out.push(source("key-last-used", phase, read, (u) => `${maskAccessKeyId(id)}: ${u.date === null ? "never used" : `last used ${u.date}${u.region !== null ? ` in ${u.region}` : ""}${u.service !== null ? ` by ${u.service}` : ""}`}`));
   }
   out.push(source("account-summary", phase, state.accountSummary, (s) => (s.accountAccessKeysPresent === null ? "AccountAccessKeysPresent missing from SummaryMap" : `AccountAccessKeysPresent ${s.accountAccessKeysPresent}`)));
+  if (state.reportGeneration !== undefined) {
+    out.push(source("credential-report-generation", phase, state.reportGeneration, (answer) => `GenerateCredentialReport answered ${answer}${answer === "COMPLETE" ? " (a report under 4 h old is kept as it is)" : ""}`));
+  }
   if (state.credentialReport !== null) {
     out.push(source("credential-report", phase, state.credentialReport, () => {
       const r = reportKeySlots(state.credentialReport, e.accountId, e.partition);

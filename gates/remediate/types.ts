@@ -49,6 +49,8 @@ export interface RootKeyState {
   accountSummary: Read<AccountSummaryEvidence>;
   /** The credential report through the gate role, as IAM serves it (null when not read). */
   credentialReport: Read<RawCredentialReport> | null;
+  /** After deleting: GenerateCredentialReport's answer (COMPLETE at once: IAM kept a report younger than 4 h). */
+  reportGeneration?: Read<string>;
 }
 
 export type DeletionResult = "deleted" | "already-gone" | "failed";

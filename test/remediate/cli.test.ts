@@ -126,10 +126,11 @@ describe("--apply", () => {
     const generated = Date.parse(target().credentialReport.generatedTime!);
     expect(r.report.iam4RecheckAfter).toBe(new Date(generated + 4 * 3600_000).toISOString());
     expect(r.report.reasons.join("\n")).toContain("IAM hands back a report younger than 4 h instead of generating a new one");
-    // Only the two keys went: the root password and MFA stay; exactly two deletions were sent, in the delete-scoped session.
+    // Only the two keys went: the root password and MFA stay; exactly two deletions were sent, in the delete-scoped
+    // session, then a request for a new credential report (IAM keeps its hour-old one: COMPLETE at once).
     expect(target().rootKeys).toEqual([]);
     expect([target().rootPasswordEnabled, target().rootMfaActive]).toEqual(["true", true]);
-    expect(actions(r).filter((a) => !READ_ACTION.test(a.split(":")[1]!) && a !== "sts:AssumeRole" && a !== "sts:AssumeRoot")).toEqual(["iam:DeleteAccessKey", "iam:DeleteAccessKey"]);
+    expect(actions(r).filter((a) => !READ_ACTION.test(a.split(":")[1]!) && a !== "sts:AssumeRole" && a !== "sts:AssumeRoot")).toEqual(["iam:DeleteAccessKey", "iam:DeleteAccessKey", "iam:GenerateCredentialReport"]);
     expect(task.seen).toBe(1);
     expect(r.report.session?.durationSeconds).toBe(15);
     const files = readdirSync(join(work, "applied"));
@@ -138,7 +139,7 @@ describe("--apply", () => {
     const bundle = JSON.parse(readFileSync(r.report.evidence!.path, "utf8")) as Record<string, unknown>;
     expect(bundle).toMatchObject({ kind: "remediation", accountId: TARGET, mode: "apply", result: "removed", deletions: r.report.deletions, before: r.report.before, after: r.report.after });
     expect((bundle["sources"] as { phase: string; api: string }[]).map((s) => `${s.phase} ${s.api}`)).toEqual(
-      expect.arrayContaining(["preconditions iam:ListOrganizationsFeatures", "before sts:AssumeRoot", "before iam:ListAccessKeys", "apply iam:DeleteAccessKey", "after iam:GetAccountSummary", "after iam:GetCredentialReport"]),
+      expect.arrayContaining(["preconditions iam:ListOrganizationsFeatures", "before sts:AssumeRoot", "before iam:ListAccessKeys", "apply iam:DeleteAccessKey", "after iam:GetAccountSummary", "after iam:GenerateCredentialReport", "after iam:GetCredentialReport"]),
     );
   });
 
