@@ -226,9 +226,10 @@ describe("the management account", () => {
 });
 
 describe("the re-check after deletion waits out IAM's eventual consistency (library: short backoff)", () => {
-  const options = (timeoutMs: number) => ({
-    accountId: TARGET, homeRegion: HOME, endpointUrl: aws.url, apply: true, timeoutMs, callTimeoutMs: 2_000,
-    retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 }, recheckBackoff: { baseDelayMs: 20, maxDelayMs: 40 },
+  // Every phase gets timeoutMs: long enough for the checks and deletions on a loaded runner, short for the re-check.
+  const options = (timeoutMs: number, backoff = { baseDelayMs: 20, maxDelayMs: 40 }) => ({
+    accountId: TARGET, homeRegion: HOME, endpointUrl: aws.url, apply: true, timeoutMs, callTimeoutMs: 1_000,
+    retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 }, recheckBackoff: backoff,
   });
 
   it("GetAccountSummary still counts the deleted keys for two reads: re-checked until both sources agree, exit 0", async () => {
@@ -239,7 +240,7 @@ describe("the re-check after deletion waits out IAM's eventual consistency (libr
 
   it("still counting them when the re-check's deadline passes: sources disagree, exit 3", async () => {
     target().summaryLagReads = 1_000;
-    const { report } = await runRemediation(options(300));
+    const { report } = await runRemediation(options(1_500, { baseDelayMs: 100, maxDelayMs: 200 }));
     expect([report.exitCode, report.result]).toEqual([3, "not-proven"]);
     expect(report.reasons[0]).toMatch(/the root session lists no root access key but GetAccountSummary counts 2 after \d+ re-checks/);
   });
