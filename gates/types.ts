@@ -259,11 +259,20 @@ export interface SweepSummary {
   verdict: Verdict;
   errors: SweepError[];
 }
+/** A sweep's pointer for an account that FAILs on IAM.4: the `guardrails remediate` command to run (the sweep never deletes). */
+export interface RemediationHint {
+  accountId: string;
+  command: string;
+  reason: string;
+}
+
 export interface SweepResult {
   schemaVersion: 1;
   accounts: AccountVerdict[];
   skipped: SkippedAccountResult[];
   summary: SweepSummary;
+  /** One per account failing IAM.4 (absent: none computed, read as none). */
+  remediation?: RemediationHint[];
 }
 
 /** What a control's decision function returns; the caller adds `required` (from --require). */

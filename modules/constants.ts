@@ -22,6 +22,28 @@ export const GATE_READ_ONLY_ROLE_NAME = "GuardrailsGateReadOnly";
 /** Managed policy (management account) the vending pipeline's principal uses to promote accounts. */
 export const GATE_PROMOTION_POLICY_NAME = "GuardrailsGatePromotion";
 
+/**
+ * Managed policy (management account) of the incident responders who run `guardrails remediate`: sts:AssumeRoot
+ * limited to the two root-task policies below, plus the reads remediate makes. Off unless `remediation.enabled`.
+ */
+export const GATE_REMEDIATION_POLICY_NAME = "GuardrailsRootRemediation";
+
+/**
+ * AWS managed root-task policies that scope a centralized-root session (sts:AssumeRoot TaskPolicyArn):
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html. `remediate` uses the audit one for a dry
+ * run (it can only read: ListAccessKeys, GetAccessKeyLastUsed, ...) and the delete one with --apply (it can
+ * delete root credentials: access keys, signing certificates, password, MFA; remediate deletes access keys
+ * only). Policy documents: https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html
+ * (mirrored in zoph-io/MAMIP : policies/IAMAuditRootUserCredentials, policies/IAMDeleteRootUserCredentials).
+ */
+export const ROOT_TASK_POLICY_AUDIT = "IAMAuditRootUserCredentials";
+export const ROOT_TASK_POLICY_DELETE = "IAMDeleteRootUserCredentials";
+export type RootTaskPolicyName = typeof ROOT_TASK_POLICY_AUDIT | typeof ROOT_TASK_POLICY_DELETE;
+/** `arn:<partition>:iam::aws:policy/root-task/<name>`: AWS managed policies live under the account `aws`. */
+export function rootTaskPolicyArn(partition: string, name: RootTaskPolicyName): string {
+  return `arn:${partition}:iam::aws:policy/root-task/${name}`;
+}
+
 /** Organizations account tag that marks an account production-ready; the only tag the gate may write. */
 export const READY_TAG_KEY = "guardrails:production-ready";
 export const READY_TAG_VALUE = "true";

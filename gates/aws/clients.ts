@@ -97,6 +97,7 @@ export class AwsClientFactory {
   private readonly handler: NodeHttpHandler;
   private readonly assumed = new Map<string, { clients: Promise<AccountClients>; expiresAtMs: number | null }>();
   private ownSts: STSClient | undefined;
+  private ownRegionalSts: STSClient | undefined;
   private ownIam: IAMClient | undefined;
   private ownOrganizations: OrganizationsClient | undefined;
   private ownAccount: AccountClients | undefined;
@@ -140,6 +141,23 @@ export class AwsClientFactory {
       this.ownAccount = clients;
     }
     return clients;
+  }
+
+  /**
+   * STS on the home region's REGIONAL endpoint, whatever the SDK's default: "The STS global endpoint is not
+   * supported for AssumeRoot. You must send this request to a Regional STS endpoint"
+   * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html). `useGlobalEndpoint: false` keeps
+   * the endpoint rules from mapping the region to sts.amazonaws.com (@aws-sdk/client-sts endpoint ruleset,
+   * UseGlobalEndpoint); --endpoint-url / AWS_ENDPOINT_URL still win, as for every client.
+   */
+  regionalSts(): STSClient {
+    this.ownRegionalSts ??= new STSClient({ ...this.config(), useGlobalEndpoint: false });
+    return this.ownRegionalSts;
+  }
+
+  /** IAM signed with temporary credentials the factory did not assume itself (a centralized-root session). */
+  iamWith(credentials: TemporaryCredentials): IAMClient {
+    return new IAMClient(this.config(credentials));
   }
 
   /** IAM with the gate's own credentials: ListOrganizationsFeatures in the management account. */

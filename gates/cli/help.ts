@@ -22,7 +22,7 @@ findings are read in --security-hub-account; Organizations calls use the caller'
 /** `guardrails verify`: about a file, not an account, so none of the gate's verdict words apply. */
 export const VERIFY_HELP_FOOTER = `
 Exit codes:
-  0  intact      the recomputed digest matches and the schema is a bundle's (or a sweep index's)
+  0  intact      the recomputed digest matches and the schema is a bundle's (a sweep index's, a remediation's)
   1  invalid     the digest does not match (the file was changed), or the schema does not
   2  usage error the file cannot be read; nothing was checked
 

@@ -10,6 +10,7 @@ import { registerCheck } from "./commands/check";
 import { registerDiff } from "./commands/diff";
 import { registerPreflight } from "./commands/preflight";
 import { registerPromote } from "./commands/promote";
+import { registerRemediate } from "./commands/remediate";
 import { registerSweep } from "./commands/sweep";
 import { registerVerify } from "./commands/verify";
 import { UsageError, type CliIo } from "./io";
@@ -22,11 +23,11 @@ import { gateVersion } from "../version";
 export type CommandRegistrar = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
 /** Commands of this program, one file each under commands/ (sweep plugs in the same way). */
-export const COMMANDS: CommandRegistrar[] = [registerCheck, registerPromote, registerSweep, registerVerify, registerDiff, registerPreflight];
+export const COMMANDS: CommandRegistrar[] = [registerCheck, registerPromote, registerSweep, registerVerify, registerDiff, registerPreflight, registerRemediate];
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command("guardrails")
-    .description("CIS guardrails: production-readiness gate for AWS accounts (IAM.4 root access keys, IAM.3 key rotation), guardrail diff for pull requests, and the preflight before the first deploy")
+    .description("CIS guardrails: production-readiness gate for AWS accounts (IAM.4 root access keys, IAM.3 key rotation), guardrail diff for pull requests, the preflight before the first deploy, and root access key remediation")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => io.stdout(maskSecrets(s)), writeErr: (s) => io.stderr(maskSecrets(s)) })
     .addHelpText("after", GATE_HELP_FOOTER)

@@ -1,17 +1,18 @@
 /**
- * `guardrails verify <file>`: recomputes a bundle's or an index's digest and validates its schema.
- * For an index, every bundle it names must exist, verify on its own, and match the entry.
+ * `guardrails verify <file>`: recomputes a bundle's, a remediation bundle's or an index's digest and validates
+ * its schema. For an index, every bundle it names must exist, verify on its own, and match the entry.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { containsUnmaskedKeyId } from "../mask";
 import { canonicalJson, digestWithoutField } from "./digest";
+import { remediationBundleSchema } from "./remediation-schema";
 import { bundleSchema, indexSchema, type EvidenceIndex } from "./schema";
 
 export interface VerifyResult {
   ok: boolean;
   errors: string[];
-  kind: "bundle" | "index";
+  kind: "bundle" | "index" | "remediation";
   /** The digest recorded in the file (when readable). */
   sha256: string | null;
 }
@@ -34,11 +35,11 @@ export function verifyBundleFile(path: string): VerifyResult {
     return { ok: false, errors: [`${path}: not JSON (${error instanceof Error ? error.message : String(error)})`], kind: "bundle", sha256: null };
   }
   if (!isRecord(parsed)) return { ok: false, errors: [`${path}: not a JSON object`], kind: "bundle", sha256: null };
-  const kind = parsed["kind"] === "index" ? "index" : "bundle";
+  const kind = parsed["kind"] === "index" ? "index" : parsed["kind"] === "remediation" ? "remediation" : "bundle";
   const recorded = typeof parsed["sha256"] === "string" ? parsed["sha256"] : null;
   const errors: string[] = [];
 
-  const schema = kind === "index" ? indexSchema : bundleSchema;
+  const schema = kind === "index" ? indexSchema : kind === "remediation" ? remediationBundleSchema : bundleSchema;
   const check = schema.safeParse(parsed);
   if (!check.success) {
     for (const issue of check.error.issues) errors.push(`${path}: schema: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
@@ -62,7 +63,7 @@ function verifyIndexEntries(indexPath: string, index: EvidenceIndex): string[] {
       continue;
     }
     const result = verifyBundleFile(bundlePath);
-    if (result.kind !== "bundle") errors.push(`${label}: names an index, not a bundle`);
+    if (result.kind !== "bundle") errors.push(`${label}: names ${result.kind === "index" ? "an index" : "a remediation bundle"}, not a check bundle`);
     errors.push(...result.errors.map((e) => `${label}: ${e}`));
     if (result.sha256 !== entry.sha256) errors.push(`${label}: bundle digest ${result.sha256 ?? "none"} differs from the index's ${entry.sha256}`);
     try {

@@ -55,5 +55,7 @@ export function sweepJson(r: SweepResult) {
       verdict: s.verdict,
       errors: s.errors.map((e) => ({ kind: e.kind, accountId: e.accountId, reason: e.reason })),
     },
+    // Added in schemaVersion 1 (a new field): the remediate command for each account failing IAM.4.
+    remediation: (r.remediation ?? []).map((h) => ({ accountId: h.accountId, command: h.command, reason: h.reason })),
   };
 }

@@ -59,6 +59,11 @@ export function sweepMarkdown(r: SweepResult): string {
       ...r.skipped.map((a) => `| ${mdCell(a.accountId)} | ${mdCell(a.status)} | ${mdCell(a.marked === null ? "not touched (no --revoke)" : markingSentence(a.marked))} | ${mdCell(a.reasons.join("\n"))} |`),
     );
   }
+  const hints = r.remediation ?? [];
+  if (hints.length > 0) {
+    lines.push("", "Root access keys to remediate (run the dry run, then add `--apply`; the sweep deletes nothing):", "", "| Account | Command |", "|---|---|");
+    lines.push(...hints.map((h) => `| ${mdCell(h.accountId)} | ${mdCode(h.command.replace(/\|/g, "\\|"))} |`));
+  }
   for (const a of r.accounts.filter((x) => x.verdict !== "PASS")) lines.push("", accountMarkdown(a, 3));
   return lines.join("\n");
 }

@@ -35,5 +35,6 @@ export function sweepText(r: SweepResult): string {
     const tag = a.marked === null ? "" : `; ${markingSentence(a.marked)}`;
     lines.push(`  SKIPPED ${a.accountId}: ${a.status}, not checked (never production-ready)${tag}`, ...a.reasons.map((x) => `    - ${x}`));
   }
+  for (const h of r.remediation ?? []) lines.push(`  REMEDIATE ${h.accountId} (IAM.4 FAIL): ${h.command}   (dry run; add --apply to delete the root access keys)`);
   return [lines.join("\n"), ...r.accounts.map((a) => "\n" + accountText(a))].join("\n");
 }

@@ -24,6 +24,7 @@ import { DEFAULT_SWEEP_CONCURRENCY, RevokeError, sweepOrganization, type SweepOp
 import { AdaptiveRateLimiter, type AdaptiveLimiterSettings } from "./limiter";
 import { listOrganizationAccounts, type OrgAccount, type OrgCall } from "./organization";
 import { writeSweepEvidence, type SweepEvidence } from "./evidence";
+import { remediationHints } from "../remediate/sweep-hints";
 import type { EvidenceBucketTarget } from "./evidence-bucket";
 
 /** Everything checkAccount takes except the account, plus the sweep's own settings. */
@@ -38,6 +39,11 @@ export interface SweepRunOptions extends Omit<CheckAccountOptions, "accountId" |
   /** Tuning of the shared adaptive limiter (tests, benchmark). */
   limiterSettings?: Partial<AdaptiveLimiterSettings>;
   reportLookahead?: number;
+  /**
+   * The options the printed `guardrails remediate <account>` command carries for accounts failing IAM.4
+   * (default: --home-region, and --role-name when not the default).
+   */
+  remediateArgs?: readonly string[];
   signal?: AbortSignal;
   onListed?: SweepOptions["onListed"];
   onAccountDone?: SweepOptions["onAccountDone"];
@@ -157,7 +163,11 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
     // Evidence promised to the bucket but not stored: the sweep did not prove what it was asked to (fail closed).
     const evidenceErrors: SweepError[] = (evidence?.uploadErrors ?? []).map((reason) => ({ kind: "evidence", accountId: null, reason }));
     const summarized = summarizeSweep(accounts, result.skipped, [...result.summary.errors, ...evidenceErrors]);
-    return { ...result, ...summarized, exitCode: exitCodeFor(summarized.summary.verdict), evidence, limiter, inventory };
+    const roleName = opts.roleName ?? DEFAULTS.roleName;
+    const remediateArgs = opts.remediateArgs ?? ["--home-region", opts.homeRegion, ...(roleName !== DEFAULTS.roleName ? ["--role-name", roleName] : [])];
+    // The sweep only says what to run; deleting is `guardrails remediate --apply`, by a responder.
+    const remediation = remediationHints(accounts, remediateArgs);
+    return { ...result, ...summarized, remediation, exitCode: exitCodeFor(summarized.summary.verdict), evidence, limiter, inventory };
   } finally {
     management.destroy();
   }

@@ -5,7 +5,7 @@
  *
  * Field names read by the gate too (keep them stable): partition, managementAccountId,
  * securityToolingAccountId, homeRegion, governedRegions, organization.*, awsConfig.maxAccessKeyAgeDays,
- * awsConfig.recordersExist, evidence.*, gate.*.
+ * awsConfig.recordersExist, evidence.*, gate.*, remediation.*.
  */
 import { z } from "zod";
 import {
@@ -115,6 +115,23 @@ const gate = z.strictObject({
   attachPromotionPolicy: z.boolean().default(true),
 });
 
+const remediation = z.strictObject({
+  /**
+   * Create the GuardrailsRootRemediation policy in the management account for `guardrails remediate`:
+   * sts:AssumeRoot into this organization's member accounts, limited to the root-task policies that audit
+   * (dry run) and delete (--apply) root credentials, plus the reads remediate makes. Powerful: a root session
+   * can delete root credentials. Requires the organization's centralized root access (RootCredentialsManagement,
+   * RootSessions) to be enabled. @default false
+   */
+  enabled: z.boolean().default(false),
+  /**
+   * The incident responders: exact IAM role ARNs of the management account the policy is attached to. Each must
+   * also be allowed by gate.trustedPrincipalArns (remediate reads GetAccountSummary through the gate role).
+   * Empty: attach the policy yourself. @default []
+   */
+  responderRoleArns: z.array(principalArn).default([]),
+});
+
 const scp = z.strictObject({
   /** Also deny every action to the root user (centralized-root sessions still allowed). @default false */
   denyAllRootActions: z.boolean().default(false),
@@ -181,6 +198,8 @@ export const guardrailsConfigSchema = z.strictObject({
   awsConfig: awsConfig.prefault({}),
   evidence,
   gate,
+  /** `guardrails remediate` permissions (off by default). */
+  remediation: remediation.prefault({}),
   scp: scp.prefault({}),
   alerting,
   /** Omit to keep state in local files `terraform.<stack>.tfstate`. */

@@ -83,6 +83,11 @@ function crossFieldErrors(config: GuardrailsConfig, now: Date): string[] {
   config.gate.trustedPrincipalArns.forEach((a, i) => checkArnPartition(`gate.trustedPrincipalArns[${i}]`, a));
   config.scp.breakGlassPrincipalArns.forEach((a, i) => checkArnPartition(`scp.breakGlassPrincipalArns[${i}]`, a));
 
+  config.remediation.responderRoleArns.forEach((a, i) => errors.push(...responderErrors(config, `remediation.responderRoleArns[${i}]`, a)));
+  if (!config.remediation.enabled && config.remediation.responderRoleArns.length > 0) {
+    errors.push(`remediation.responderRoleArns: lists ${config.remediation.responderRoleArns.length} role(s) but remediation.enabled is false: set it to true, or remove them`);
+  }
+
   const { recordersExist, managementRecorderExists, deliveryBucketName } = config.awsConfig;
   if (deliveryBucketName === undefined && (!recordersExist || !managementRecorderExists)) {
     const who = !recordersExist ? "awsConfig.recordersExist is false (the member accounts' delivery channels need a bucket)" : "awsConfig.managementRecorderExists is false (the management account's delivery channel needs a bucket)";
@@ -115,6 +120,27 @@ function crossFieldErrors(config: GuardrailsConfig, now: Date): string[] {
     if (!scpTargetIds.includes(key)) errors.push(`scp.slotsAlreadyUsedByTarget.${key}: ${formatValue(key)} is not one of the SCP targets`);
   }
   return errors;
+}
+
+/** IAM ArnLike matching: `*` any run, `?` one character. */
+function arnLike(pattern: string, arn: string): boolean {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(arn);
+}
+
+/**
+ * A responder role gets GuardrailsRootRemediation attached by name, so it must be one exact role of the management
+ * account; and it reads through the gate role, whose trust policy allows gate.trustedPrincipalArns only.
+ */
+function responderErrors(config: GuardrailsConfig, path: string, arn: string): string[] {
+  const [, partition, service, , account, resource = ""] = arn.split(":");
+  if (partition !== config.partition) return [`${path}: ${formatValue(arn)} is not in partition "${config.partition}"`];
+  if (service !== "iam" || account !== config.managementAccountId || !resource.startsWith("role/") || /[*?]/.test(resource)) {
+    return [`${path}: ${formatValue(arn)} must be one IAM role of the management account ${config.managementAccountId} (no wildcard): the policy is attached by role name`];
+  }
+  if (!config.gate.trustedPrincipalArns.some((p) => arnLike(p, arn))) {
+    return [`${path}: ${formatValue(arn)} is not allowed by gate.trustedPrincipalArns: remediate reads GetAccountSummary through the gate role, which trusts only those; add it there`];
+  }
+  return [];
 }
 
 /** CIS versions the configuration policy enables: configured minus (unexpired) disables. */

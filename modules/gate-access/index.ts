@@ -9,6 +9,7 @@ import type { Partition } from "../config/regions";
 import { gatePromotionPolicy, gateReadOnlyPolicy, gateTrustPolicy, type PromotionPolicyProps } from "./policies";
 
 export * from "./policies";
+export * from "./remediation";
 
 export interface GateReadOnlyRoleProps {
   readonly partition: Partition;

@@ -73,6 +73,11 @@ export function renderSummary(built: GuardrailsApp, config: GuardrailsConfig, ou
   const holders = built.management.promotionPolicyHolders;
   lines.push(`  GuardrailsGatePromotion attached to: ${holders.roleNames.length > 0 ? holders.roleNames.map((r) => `role/${r}`).join(", ") : "nobody"}`);
   for (const { arn, reason } of holders.notAttached) lines.push(`    attach it yourself to ${arn} (${reason})`);
+  if (!config.remediation.enabled) lines.push("  GuardrailsRootRemediation: not created (remediation.enabled is false)");
+  else {
+    const responders = config.remediation.responderRoleArns.map((arn) => `role/${arn.split("/").pop() ?? arn}`);
+    lines.push(`  GuardrailsRootRemediation (sts:AssumeRoot to delete member root access keys) attached to: ${responders.length > 0 ? responders.join(", ") : "nobody: attach it to your incident responders' role"}`);
+  }
   lines.push("", "Before deploy (checked by `guardrails preflight --config <file>`):");
   for (const p of deployPrerequisites(config)) lines.push(`  [${p.checkId}] ${p.requirement}`);
   return lines.join("\n");

@@ -9,7 +9,7 @@ import { ConfigDelegation, ManagementAccountBaseline, MemberBaselineStackSet, me
 import type { GuardrailsConfig } from "../config/schema";
 import { IAM_EVENT_REGION } from "../config/regions";
 import { scpTargets } from "../config/validate";
-import { GatePromotionPolicy, gateReadOnlyPolicy, gateTrustPolicy, promotionPolicyHolders, type PromotionPolicyHolders } from "../gate-access";
+import { GatePromotionPolicy, GateRemediationPolicy, gateReadOnlyPolicy, gateTrustPolicy, promotionPolicyHolders, type PromotionPolicyHolders } from "../gate-access";
 import { GuardrailPolicies } from "../scp";
 import { SecurityHubDelegation } from "../security-hub";
 import { GATE_TAG_KEYS, READY_TAG_KEY } from "../constants";
@@ -20,6 +20,8 @@ export class ManagementStack extends TerraformStack {
   readonly memberBaseline: MemberBaselineStackSet;
   readonly managementBaseline: ManagementAccountBaseline;
   readonly promotionPolicyHolders: PromotionPolicyHolders;
+  /** GuardrailsRootRemediation, when remediation.enabled; null otherwise (nothing can AssumeRoot through the modules). */
+  readonly remediationPolicy: GateRemediationPolicy | null;
 
   constructor(scope: Construct, config: GuardrailsConfig) {
     super(scope, MANAGEMENT_STACK_NAME);
@@ -100,6 +102,17 @@ export class ManagementStack extends TerraformStack {
       tagKeys: tagKeysFor(config),
       attachToRoleNames: this.promotionPolicyHolders.roleNames,
     });
+
+    // Off by default: a root session can delete a member account's root credentials. Attached to the named
+    // incident responders only (validated: exact management-account roles the gate role trusts).
+    this.remediationPolicy = config.remediation.enabled
+      ? new GateRemediationPolicy(this, "gate-remediation", {
+          partition,
+          organizationId: config.organization.id,
+          gateRoleName: config.gate.roleName,
+          attachToRoleNames: config.remediation.responderRoleArns.map((arn) => arn.split("/").pop() ?? arn),
+        })
+      : null;
   }
 }
 

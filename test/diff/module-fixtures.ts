@@ -7,7 +7,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OrganizationsPolicy } from "../../modules/aws";
+import { IamPolicy, OrganizationsPolicy } from "../../modules/aws";
+import { GATE_REMEDIATION_POLICY_NAME } from "../../modules/constants";
 import { EXAMPLE_CONFIG, parseConfigOrThrow, type GuardrailsConfigInput } from "../../modules/config";
 import { buildApp } from "../../modules/stacks";
 
@@ -22,6 +23,8 @@ export interface ModuleVariant {
   config?: (config: GuardrailsConfigInput) => void;
   /** Edits the content of the SCP named `PROTECT_SCP`, as a change to modules/scp would. */
   protectScp?: (doc: PolicyDocument) => PolicyDocument;
+  /** Edits GuardrailsRootRemediation (remediation.enabled), as a change to modules/gate-access would. */
+  remediationPolicy?: (doc: PolicyDocument) => PolicyDocument;
 }
 
 export function synthModules(variant: ModuleVariant = {}): string {
@@ -35,6 +38,12 @@ export function synthModules(variant: ModuleVariant = {}): string {
     const policy = policies[0]!;
     // `contentInput` is the configured string; `content` would be a token.
     policy.addOverride("content", JSON.stringify(variant.protectScp(JSON.parse(policy.contentInput ?? "") as PolicyDocument)));
+  }
+  if (variant.remediationPolicy) {
+    const policies = built.management.node.findAll().filter((c): c is IamPolicy => c instanceof IamPolicy && c.nameInput === GATE_REMEDIATION_POLICY_NAME);
+    if (policies.length !== 1) throw new Error(`expected one ${GATE_REMEDIATION_POLICY_NAME} policy, found ${policies.length}`);
+    const policy = policies[0]!;
+    policy.addOverride("policy", JSON.stringify(variant.remediationPolicy(JSON.parse(policy.policyInput ?? "") as PolicyDocument)));
   }
   built.app.synth();
   return outdir;

@@ -67,6 +67,21 @@ export function accountWithInactiveRootKey(world: World, id: string, opts: Accou
 }
 
 /**
+ * Gives `account` root access keys (replacing any): the credential report's slots, GetAccountSummary's count
+ * and what a centralized-root session's ListAccessKeys lists. `lastUsedDaysAgo` null: never used.
+ */
+export function withRootAccessKeys(world: World, account: AccountState, keys: { active: boolean; createdDaysAgo: number; lastUsedDaysAgo?: number | null; accessKeyId?: string }[]): AccountState {
+  account.rootKeys = keys.map((k) => ({
+    active: k.active,
+    lastRotated: iso(world, -k.createdDaysAgo * DAY),
+    ...(k.accessKeyId !== undefined ? { accessKeyId: k.accessKeyId } : {}),
+    ...(k.lastUsedDaysAgo !== undefined && k.lastUsedDaysAgo !== null ? { lastUsed: { date: iso(world, -k.lastUsedDaysAgo * DAY), region: "us-east-1", service: "s3" } } : {}),
+  }));
+  account.rootAccessKeysPresent = keys.length;
+  return account;
+}
+
+/**
  * A just-vended account: clean live data but no IAM.4 finding yet (INCONCLUSIVE). A Config
  * re-evaluation (`--wait`) makes a PASSED finding appear.
  */

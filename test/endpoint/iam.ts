@@ -3,6 +3,7 @@
  * modelled exceptions (ReportNotPresent → CredentialReportNotPresentException, 410, etc.).
  */
 import { renderCredentialReport } from "./credential-report";
+import { ACCOUNT_LEVEL, rootSessionDispatch } from "./iam-root";
 import type { CallContext, ServiceHandler } from "./service";
 import { callerArn, formParams } from "./sts";
 import { ServiceError, decodeToken, encodeToken, page, pageSize, queryError, queryResponse, xmlList, type XmlNode } from "./wire";
@@ -67,7 +68,10 @@ function summaryMap(acct: AccountState): XmlNode[] {
     ["AccessKeysPerUserQuota", 2], ["AccountMFAEnabled", acct.rootMfaActive ? 1 : 0],
     ["AccountSigningCertificatesPresent", 0], ["MFADevices", acct.rootMfaActive ? 1 : 0], ["GlobalEndpointTokenVersion", 1],
   ];
-  if (acct.rootAccessKeysPresent !== "omit") entries.push(["AccountAccessKeysPresent", acct.rootAccessKeysPresent]);
+  if (acct.summaryLag !== undefined && acct.summaryLag.reads > 0) {
+    acct.summaryLag.reads -= 1;
+    entries.push(["AccountAccessKeysPresent", acct.summaryLag.count]);
+  } else if (acct.rootAccessKeysPresent !== "omit") entries.push(["AccountAccessKeysPresent", acct.rootAccessKeysPresent]);
   return entries.map(([key, value]) => ({ key, value }));
 }
 
@@ -83,6 +87,8 @@ function generateReport(ctx: CallContext): XmlNode {
   }
   const age = report.generatedTime ? ctx.now.getTime() - Date.parse(report.generatedTime) : Infinity;
   if (report.state === "ready" && age < REPORT_REUSE_MS) return { State: "COMPLETE" };
+  // A new report is generated: it shows the account as it is now, not a frozen earlier one.
+  delete report.frozenContent;
   if (report.pollsToComplete <= 0) {
     report.state = "ready";
     report.generatedTime = ctx.now.toISOString();
@@ -110,7 +116,7 @@ function getReport(ctx: CallContext): XmlNode {
   if (report.state === "expired") {
     throw new ServiceError("ReportExpired", "Credential report expired. Use GenerateCredentialReport to generate a new report.", 410);
   }
-  const csv = report.content ?? renderCredentialReport(acct, ctx.world.partition, report.format);
+  const csv = report.content ?? report.frozenContent ?? renderCredentialReport(acct, ctx.world.partition, report.format);
   return {
     Content: Buffer.from(csv, "utf8").toString("base64"),
     ReportFormat: "text/csv",
@@ -130,6 +136,11 @@ function userXml(ctx: CallContext, user: IamUser): XmlNode {
 
 function dispatch(ctx: CallContext, params: URLSearchParams): XmlNode | null {
   const acct = account(ctx);
+  const session = ctx.sessions.get(ctx.accessKeyId);
+  if (session?.rootTaskPolicy !== undefined) {
+    const answer = rootSessionDispatch(ctx, session, acct, params);
+    if (answer !== ACCOUNT_LEVEL) return answer;
+  }
   switch (ctx.action) {
     case "GetAccountSummary":
       return { SummaryMap: xmlList(summaryMap(acct), "entry") };

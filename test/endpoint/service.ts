@@ -17,6 +17,8 @@ export interface IssuedSession {
   accountId: string;
   roleName: string;
   sessionName: string;
+  /** Set for a centralized-root session (sts:AssumeRoot): the root-task policy's name that scopes it. */
+  rootTaskPolicy?: string;
 }
 
 export interface CallContext {

@@ -22,11 +22,22 @@ export type AccountStatus = "PENDING_ACTIVATION" | "ACTIVE" | "SUSPENDED" | "PEN
  */
 export type AccountStatusFields = "both" | "Status" | "State";
 
-/** One root access key slot as the credential report shows it. */
+/**
+ * One root access key: a slot of the credential report, and what a centralized-root session's
+ * ListAccessKeys (no UserName) lists. Deleting it (DeleteAccessKey in a root session) removes it here.
+ */
 export interface RootKeySlot {
   active: boolean;
-  /** ISO 8601; inactive keys keep their date (controls.md quirk Q1). */
+  /** ISO 8601; inactive keys keep their date (controls.md quirk Q1). Also the key's CreateDate. */
   lastRotated: string;
+  /** The key id; default `AKIA<account>RTK<n>` (rootKeyId). */
+  accessKeyId?: string;
+  lastUsed?: { date: string; region: string; service: string };
+}
+
+/** The id a root key answers with: its own, else one derived from the account and its position. */
+export function rootKeyId(account: { id: string; rootKeys: RootKeySlot[] }, index: number): string {
+  return account.rootKeys[index]?.accessKeyId ?? `AKIA${account.id}RTK${index + 1}`;
 }
 
 export interface IamAccessKey {
@@ -60,6 +71,12 @@ export interface CredentialReportState {
   format: "2025" | "2022";
   /** Raw CSV served verbatim (malformed-report tests); overrides rendering. */
   content?: string;
+  /**
+   * The report as it was when generated, kept once the account's root keys change (a root-session
+   * DeleteAccessKey): AWS serves the stored report until a new one is generated, and hands back one younger
+   * than 4 h instead of generating. Cleared when the endpoint generates a new report.
+   */
+  frozenContent?: string;
 }
 
 export interface ConfigRule {
@@ -105,6 +122,13 @@ export interface AccountState {
   roles: string[];
   /** GetAccountSummary.SummaryMap.AccountAccessKeysPresent; "omit" drops the key from the map. */
   rootAccessKeysPresent: number | "omit";
+  /**
+   * IAM's eventual consistency after a root-session DeleteAccessKey: GetAccountSummary keeps counting the
+   * deleted key for this many more reads (default 0: the summary is live at once).
+   */
+  summaryLagReads?: number;
+  /** Set by a deletion while summaryLagReads applies: the count still answered, and for how many reads. */
+  summaryLag?: { count: number; reads: number };
   rootMfaActive: boolean;
   /** Root row password_enabled; `not_supported` is what pre-2025 reports print. */
   rootPasswordEnabled: "true" | "false" | "not_supported";

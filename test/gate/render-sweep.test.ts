@@ -1,7 +1,8 @@
-/** Markdown escaping, the marking sentence, and sweep skipped accounts / errors in every format (pure). */
+/** Markdown escaping, the marking sentence, sweep skipped accounts / errors and remediate commands in every format (pure). */
 import { renderSweep } from "../../gates/render";
 import { mdCell, mdCode, mdText } from "../../gates/render/markdown-escape";
 import { markingSentence } from "../../gates/render/marking";
+import { remediationHints } from "../../gates/remediate/sweep-hints";
 import { summarizeSweep } from "../../gates/summary";
 import type { AccountVerdict, SkippedAccountResult, SweepError } from "../../gates/types";
 import { xmlProblems } from "./xml-wellformed";
@@ -86,5 +87,36 @@ describe("sweep: skipped accounts and errors in every format", () => {
   it("an empty sweep without errors says nothing was proven", () => {
     expect(renderSweep(summarizeSweep([]), "text")).toContain("no ACTIVE account in scope: nothing was proven");
     expect(renderSweep(summarizeSweep([]), "markdown")).toContain("No ACTIVE account in scope: nothing was proven.");
+  });
+});
+
+describe("sweep: the remediate command for each account failing IAM.4", () => {
+  const verdict = (accountId: string, iam4: "PASS" | "FAIL" | "INCONCLUSIVE", iam3: "PASS" | "FAIL" = "PASS"): AccountVerdict => ({
+    schemaVersion: 1,
+    accountId,
+    checkedAt: "2026-11-22T10:00:00Z",
+    verdict: iam4 === "PASS" ? "PASS" : iam4,
+    productionReady: iam4 === "PASS",
+    controls: [
+      { id: "IAM.4", verdict: iam4, required: true, reasons: [], sources: [] },
+      { id: "IAM.3", verdict: iam3, required: false, reasons: [], sources: [] },
+    ],
+    marked: null,
+    evidence: null,
+  });
+  const accounts = [verdict("111122223333", "FAIL"), verdict("222233334444", "INCONCLUSIVE"), verdict("333344445555", "PASS", "FAIL")];
+  // Only IAM.4 FAIL: an inconclusive IAM.4 or a failing IAM.3 is not a root key to delete.
+  const hints = remediationHints(accounts, ["--config", "org config.json"]);
+
+  it("lists exactly the IAM.4 failures, with the config quoted for a shell", () => {
+    expect(hints).toEqual([{ accountId: "111122223333", command: "guardrails remediate 111122223333 --config 'org config.json'", reason: expect.stringContaining("dry run") }]);
+  });
+
+  it("JSON remediation[], a text line and a Markdown table", () => {
+    const result = { ...summarizeSweep(accounts), remediation: hints };
+    expect((JSON.parse(renderSweep(result, "json")) as { remediation: unknown }).remediation).toEqual(hints);
+    expect((JSON.parse(renderSweep(summarizeSweep(accounts), "json")) as { remediation: unknown }).remediation).toEqual([]);
+    expect(renderSweep(result, "text")).toContain("  REMEDIATE 111122223333 (IAM.4 FAIL): guardrails remediate 111122223333 --config 'org config.json'   (dry run; add --apply to delete the root access keys)");
+    expect(renderSweep(result, "markdown")).toContain("| 111122223333 | `guardrails remediate 111122223333 --config 'org config.json'` |");
   });
 });

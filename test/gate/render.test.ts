@@ -70,7 +70,8 @@ describe("renderAccount json", () => {
   });
   it("sweep: {schemaVersion, accounts, summary} with the worst verdict", () => {
     const parsed = JSON.parse(renderSweep(summarizeSweep([account(), failing, inconclusive]), "json")) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(["schemaVersion", "accounts", "skipped", "summary"]);
+    // DESIGN 4's fields first; `remediation` (issue 14: the remediate command per account failing IAM.4) is added after them.
+    expect(Object.keys(parsed)).toEqual(["schemaVersion", "accounts", "skipped", "summary", "remediation"]);
     expect(parsed["summary"]).toEqual({ accounts: 3, pass: 1, fail: 1, inconclusive: 1, skipped: 0, verdict: "FAIL", errors: [] });
     expect((parsed["accounts"] as { accountId: string }[]).map((a) => a.accountId)).toEqual([ACCOUNT, ACCOUNT, "444455556666"]);
   });

@@ -40,6 +40,7 @@ describe("validateConfig", () => {
         require: ["IAM.4"],
         attachPromotionPolicy: true,
       },
+      remediation: { enabled: false, responderRoleArns: [] },
       scp: { denyAllRootActions: false, breakGlassPrincipalArns: [], maxPolicyCharacters: 10240, maxPoliciesPerTarget: 10, slotsAlreadyUsed: 1, slotsAlreadyUsedByTarget: {} },
       alerting: { email: "a@example.com", rootAccessKeyAlerts: true },
       deployment: { securityToolingRoleName: "OrganizationAccountAccessRole" },

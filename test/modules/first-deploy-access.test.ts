@@ -75,6 +75,16 @@ describe("9. least privilege: the gate's roles grant exactly what the gate calls
     expect(JSON.stringify(promotion)).not.toContain("o-*");
   });
 
+  it("GuardrailsRootRemediation (remediation.enabled) grants only remediate's own calls; the root session's deletions come from AWS's task policy, not from the modules", () => {
+    const responder = "arn:aws:iam::111111111111:role/IncidentResponder";
+    const stacks = synthStacks(exampleConfig({ remediation: { enabled: true, responderRoleArns: [responder] }, gate: { trustedPrincipalArns: ["arn:aws:iam::111111111111:role/AccountVendingPipeline", responder] } }));
+    const remediation = JSON.parse(resourcesOf(stacks.management, "aws_iam_policy").find((p) => p.name === "GuardrailsRootRemediation")!.policy) as Json;
+    expect(actionsOf(remediation)).toEqual(["iam:ListOrganizationsFeatures", "organizations:DescribeAccount", "organizations:DescribeOrganization", "sts:AssumeRole", "sts:AssumeRoot"]);
+    for (const action of actionsOf(remediation)) expect({ action, sent: sent.has(action) }).toEqual({ action, sent: true });
+    expect(sent.has("iam:DeleteAccessKey")).toBe(true);
+    expect(JSON.stringify([stacks.management, stacks.securityTooling])).not.toContain("iam:DeleteAccessKey");
+  });
+
   it("the KMS key lets EventBridge use it for this account's rules only", () => {
     const key = statements(resourcesOf(st, "aws_kms_key")[0]!.policy).find((s) => s.Sid === "EventBridgePublishesEncrypted")!;
     expect(key.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "222222222222" } });

@@ -61,6 +61,12 @@ it("sweeps the whole organization: JSON contract, worst account's exit code, sum
   });
   expect(out.summary).toEqual({ accounts: 5, pass: 3, fail: 1, inconclusive: 1, skipped: 0, verdict: "FAIL", errors: [] });
   expect(out.accounts.every((a) => a.evidence !== null)).toBe(true);
+  // The account failing IAM.4 gets the remediate command to run; the sweep itself deleted nothing.
+  expect((out as unknown as { remediation: unknown[] }).remediation).toEqual([
+    { accountId: IDS.rootKey, command: `guardrails remediate ${IDS.rootKey} --home-region us-east-1`, reason: expect.stringContaining("then again with --apply") },
+  ]);
+  expect(aws.requests.filter((q) => q.action === "AssumeRoot" || q.action.startsWith("Delete"))).toEqual([]);
+  expect(aws.world.accounts[IDS.rootKey]!.rootKeys).toHaveLength(1);
   expect(r.stderr).toContain("sweep FAIL (exit 1): 5 account(s)");
   expect(r.stderr).toMatch(new RegExp(`${IDS.rootKey}\\s+FAIL`));
   const index = readdirSync(join(work, "evidence")).find((f) => f.startsWith("guardrails-evidence-index-"));

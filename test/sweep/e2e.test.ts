@@ -54,7 +54,8 @@ function options(extra: Partial<SweepRunOptions> = {}): SweepRunOptions {
     managementAccountId: EXAMPLE_IDS.management,
     endpointUrl: aws.url,
     concurrency: 8,
-    timeoutMs: 3_000,
+    // Headroom for a loaded CI runner: one IAM bucket is shared by every account (the hang fault ends at this deadline).
+    timeoutMs: 5_000,
     callTimeoutMs: 800,
     retry: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 400 },
     reportPoll: { baseDelayMs: 10, maxDelayMs: 50 },
@@ -65,7 +66,7 @@ function options(extra: Partial<SweepRunOptions> = {}): SweepRunOptions {
 
 it("sweeps every ACTIVE account with its expected verdict; faults and throttling affect only their account", async () => {
   aws.faults.push(
-    { service: "iam", ratePerSecond: 20, burst: 2 }, // every IAM API, shared by all accounts
+    { service: "iam", ratePerSecond: 40, burst: 2 }, // every IAM API, shared by all accounts: throttles at once (burst 2)
     { service: "iam", action: "GetAccountSummary", accountId: FAULTED.summary5xx, fault: "http5xx" },
     { service: "iam", action: "GetCredentialReport", accountId: FAULTED.reportHang, fault: "hang" },
     { service: "iam", action: "GetAccountSummary", accountId: FAULTED.summaryMalformed, fault: "malformedBody" },

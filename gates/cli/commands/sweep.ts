@@ -61,7 +61,9 @@ Sweep specifics:
   evidence index, never as PASS. Ctrl-C prints the partial report (accounts not checked
   are INCONCLUSIVE "not checked: interrupted") and exits with the same rule, so 3 unless a checked
   account failed; a second Ctrl-C exits 130 at once. With --evidence-dir and/or --evidence-bucket, one
-  bundle per account and an index are written; check them all with: guardrails verify <index.json>.`,
+  bundle per account and an index are written; check them all with: guardrails verify <index.json>.
+  For each account failing IAM.4 the report names the guardrails remediate command to run (JSON remediation[],
+  text, Markdown); the sweep itself never deletes anything.`,
     );
   cmd.action(async (raw: RawSweepOptions) => {
     if (raw.wait !== undefined) throw new UsageError("--wait is not a sweep option: promote or check a single account with --wait");
@@ -105,6 +107,11 @@ Sweep specifics:
         revoke: raw.revoke === true,
         // The CSV key inventory has a lastUsedAt column: worth one more IAM call per key only there.
         readKeyLastUsed: raw.output === "csv",
+        // The remediate command printed for accounts failing IAM.4 reads the same config (or home region) as this sweep.
+        remediateArgs: [
+          ...(raw.config !== undefined ? ["--config", raw.config] : ["--home-region", library.homeRegion]),
+          ...(raw.roleName !== undefined ? ["--role-name", raw.roleName] : []),
+        ],
         signal: controller.signal,
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(evidenceBucket !== undefined ? { evidenceBucket } : {}),
@@ -130,7 +137,7 @@ function renderSweepOutput(format: SweepOutput, result: SweepRunResult): string 
   if (format === "csv") {
     return maskSecrets(renderInventoryCsv(result.inventory, result.skipped));
   }
-  const { schemaVersion, accounts, skipped, summary } = result;
-  const text = renderSweep({ schemaVersion, accounts, skipped, summary }, format);
+  const { schemaVersion, accounts, skipped, summary, remediation } = result;
+  const text = renderSweep({ schemaVersion, accounts, skipped, summary, ...(remediation !== undefined ? { remediation } : {}) }, format);
   return maskSecrets(text.endsWith("\n") ? text : `${text}\n`);
 }

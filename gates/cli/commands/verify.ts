@@ -1,4 +1,4 @@
-/** `guardrails verify <bundle.json|index.json>`: 0 intact, 1 tampered or invalid, 2 unreadable. */
+/** `guardrails verify <bundle.json|index.json|remediation.json>`: 0 intact, 1 tampered or invalid, 2 unreadable. */
 import { accessSync, constants, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
@@ -12,8 +12,8 @@ import { maskSecrets } from "../../mask";
 export function registerVerify(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command("verify")
-    .description("recompute an evidence bundle's (or a sweep index's) digest and check its schema")
-    .argument("<file>", "bundle .json or index.json written by check / promote / sweep")
+    .description("recompute an evidence bundle's (or a sweep index's, or a remediation's) digest and check its schema")
+    .argument("<file>", "bundle .json or index.json written by check / promote / sweep / remediate")
     .addHelpText("after", VERIFY_HELP_FOOTER)
     .action((file: string) => {
       const path = resolve(io.cwd, file);
