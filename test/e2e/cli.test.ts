@@ -1,8 +1,9 @@
 /**
  * The `guardrails` CLI against the local endpoint: exit codes, the JSON contract, tagging, verify,
  * usage errors that send nothing, and no unmasked access key id anywhere. Most runs are in process
- * (in-process.ts); the built binary as a child process for the JSON contract, --version, and a clean
- * environment without credentials.
+ * (in-process.ts); the built binary runs as a child process for --version and a check whose bundle
+ * records that version (its JSON read from the child's stdout), and in a clean environment without
+ * credentials.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -58,8 +59,8 @@ afterAll(async () => {
 });
 
 describe("check", () => {
-  it("PASS exits 0 with the JSON contract (the built binary)", async () => {
-    const r = await spawnRun(["check", MEMBER.clean, ...common, "--output", "json", "--evidence-dir", "evidence"]);
+  it("PASS exits 0 with the JSON contract", async () => {
+    const r = await run(["check", MEMBER.clean, ...common, "--output", "json", "--evidence-dir", "evidence"]);
     expect(r.code).toBe(0);
     const v = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(v).toMatchObject({ schemaVersion: 1, accountId: MEMBER.clean, verdict: "PASS", productionReady: true, marked: null });
