@@ -1,10 +1,9 @@
 /**
- * `guardrails preflight` against the local endpoint: each check id in
- * each of its statuses on the wire, faults (access denied, throttled, timeout) as unknown / exit 3,
- * missing over unknown, usage errors that send nothing, text / JSON / Markdown, and that every request
- * preflight ever sends is a read. Runs are in process (in-process.ts) with --endpoint-url naming each
- * scenario's own endpoint; the JSON contract and three usage errors run the built binary as a child
- * process with AWS_ENDPOINT_URL.
+ * `guardrails preflight` against the local endpoint: each check id in each of its statuses on the wire,
+ * faults (access denied, throttled, timeout) as unknown / exit 3, missing over unknown, usage errors
+ * that send nothing, text / JSON / Markdown, and that every request preflight ever sends is a read.
+ * Runs are in process (in-process.ts) with --endpoint-url naming each scenario's own endpoint; the
+ * JSON contract and three usage errors run the built binary as a child process with AWS_ENDPOINT_URL.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
