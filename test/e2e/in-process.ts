@@ -20,13 +20,15 @@ const KEPT = new Set(["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"]);
 
 /**
  * Replaces every AWS_* variable of process.env with `vars`, and points the SDK's shared config and
- * credentials files at a path that does not exist (a developer's ~/.aws must not change a run).
- * Returns the restore function (afterAll).
+ * credentials files at paths in `scratchDir` that do not exist (a developer's ~/.aws must not change
+ * a run; a child gets HOME=its cwd for the same reason). Returns the restore function (afterAll).
+ * AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE move those files:
+ * https://docs.aws.amazon.com/sdkref/latest/guide/file-location.html
  */
-export function setAwsEnv(vars: Readonly<Record<string, string>>, nowhere: string): () => void {
+export function setAwsEnv(vars: Readonly<Record<string, string>>, scratchDir: string): () => void {
   const saved = Object.entries(process.env).filter(([k]) => k.startsWith("AWS_") && !KEPT.has(k));
   for (const [k] of saved) delete process.env[k];
-  Object.assign(process.env, { AWS_CONFIG_FILE: join(nowhere, "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE: join(nowhere, "no-aws-credentials") }, vars);
+  Object.assign(process.env, { AWS_CONFIG_FILE: join(scratchDir, "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE: join(scratchDir, "no-aws-credentials") }, vars);
   return () => {
     for (const k of Object.keys(process.env)) if (k.startsWith("AWS_") && !KEPT.has(k)) delete process.env[k];
     for (const [k, v] of saved) process.env[k] = v;
