@@ -3,7 +3,8 @@
  * management, security tooling in a nested OU, clean / root-key / awaiting-findings members):
  * exit codes, the JSON contract, csv inventory, --ou recursion, evidence index that verify accepts,
  * usage errors that send nothing, Ctrl-C with a partial report, and no unmasked key id anywhere.
- * In process (in-process.ts), except Ctrl-C: a SIGINT to the built binary as a child process.
+ * In process (in-process.ts), except Ctrl-C: a SIGINT to the built binary as a child process, and once
+ * more in process through CliIo.onInterrupt.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -11,6 +12,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { addOrganizationalUnit, endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
 import { parse } from "csv-parse/sync";
+import type { CliIo } from "../../gates/cli/io";
+import { runCli } from "../../gates/cli/program";
 import { buildCli, spawnCli, type CliRun } from "../e2e/build-cli";
 import { runInProcess, setAwsEnv } from "../e2e/in-process";
 
@@ -159,4 +162,44 @@ it("Ctrl-C (SIGINT to the built binary): partial report, accounts not checked ar
   expect(notChecked.every((a) => a.verdict === "INCONCLUSIVE")).toBe(true);
   expect(r.code).toBe(3);
   expect(r.stderr).toContain("interrupted");
+});
+
+it("Ctrl-C through CliIo.onInterrupt (in process): the same partial report, and the process's own SIGINT is left alone", async () => {
+  const listenersBefore = process.listenerCount("SIGINT");
+  let interrupt: (() => void) | undefined;
+  let listenersDuringSweep: number | undefined;
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => {
+      stderr += t;
+      // The first account is done: interrupt, as a Ctrl-C would.
+      if (/sweep 1\/5/.test(stderr) && interrupt !== undefined) {
+        listenersDuringSweep = process.listenerCount("SIGINT");
+        const handler = interrupt;
+        interrupt = undefined;
+        handler();
+      }
+    },
+    stderrIsTTY: false,
+    env: process.env,
+    cwd: work,
+    onInterrupt: (handler) => {
+      interrupt = handler;
+      return () => {
+        interrupt = undefined;
+      };
+    },
+  };
+  const code = await runCli(["sweep", ...common, "--concurrency", "1", "--output", "json"], io);
+  outputs.push(stdout, stderr);
+  expect(listenersDuringSweep).toBe(listenersBefore);
+  const out = JSON.parse(stdout) as { accounts: { verdict: string; controls: { reasons: string[] }[] }[] };
+  expect(out.accounts).toHaveLength(5);
+  const notChecked = out.accounts.filter((a) => a.controls[0]?.reasons.includes("not checked: interrupted"));
+  expect(notChecked.length).toBeGreaterThanOrEqual(3);
+  expect(notChecked.every((a) => a.verdict === "INCONCLUSIVE")).toBe(true);
+  expect(code).toBe(3);
+  expect(stderr).toContain("interrupted: finishing with a partial report");
 });
