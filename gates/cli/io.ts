@@ -6,6 +6,19 @@ export interface CliIo {
   stderrIsTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * Ctrl-C: calls `handler` on every interrupt until the returned function is called. Absent: the
+   * process's SIGINT (onProcessInterrupt). A caller running the CLI inside a longer-lived process
+   * (the test suite) passes its own, so the CLI does not take over that process's SIGINT.
+   */
+  onInterrupt?: (handler: () => void) => () => void;
+}
+
+export function onProcessInterrupt(handler: () => void): () => void {
+  process.on("SIGINT", handler);
+  return () => {
+    process.off("SIGINT", handler);
+  };
 }
 
 export function processIo(): CliIo {
@@ -15,6 +28,7 @@ export function processIo(): CliIo {
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
+    onInterrupt: onProcessInterrupt,
   };
 }
 

@@ -3,7 +3,8 @@
  * read the account's Organizations status with DescribeAccount, whichever of `State` (2025 on) and
  * the deprecated `Status` the answer carries; any other status, or one that cannot be read, is
  * INCONCLUSIVE with the status in the reason, and promote removes the ready tag. --wait stops at
- * once on a status time cannot fix.
+ * once on a status time cannot fix. The first case runs the built binary as a child process, the
+ * others run in process (in-process.ts).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { dirname, join } from "node:path";
 import { READY_CHECKED_AT_TAG_KEY, READY_TAG_KEY } from "../../modules/constants";
 import { EXAMPLE_IDS, cleanAccount, endpointEnv, exampleWorld, startLocalAws, type LocalAws } from "../endpoint";
 import { buildCli, spawnCli, type CliRun } from "./build-cli";
+import { runInProcess, setAwsEnv } from "./in-process";
 
 const common = ["--security-hub-account", EXAMPLE_IDS.securityTooling, "--home-region", "us-east-1", "--call-timeout", "3s", "--timeout", "10s"];
 
@@ -22,7 +24,9 @@ const WAIT_SUSPENDED = "900000000297";
 let aws: LocalAws;
 let bin: string;
 let work: string;
-const run = (args: string[]): Promise<CliRun> => spawnCli(bin, args, { cwd: work, env: endpointEnv(aws.url) }).done;
+let restoreEnv: () => void;
+const spawnRun = (args: string[]): Promise<CliRun> => spawnCli(bin, args, { cwd: work, env: endpointEnv(aws.url) }).done;
+const run = (args: string[]): Promise<CliRun> => runInProcess(args, { cwd: work });
 
 interface Out {
   verdict: string;
@@ -41,16 +45,18 @@ beforeAll(async () => {
   cleanAccount(world, WAIT_SUSPENDED, { status: "SUSPENDED" });
   aws = await startLocalAws({ world });
   work = mkdtempSync(join(tmpdir(), "guardrails-status-"));
+  restoreEnv = setAwsEnv(endpointEnv(aws.url), work);
 });
 afterAll(async () => {
+  restoreEnv();
   await aws.close();
   rmSync(work, { recursive: true, force: true });
   rmSync(dirname(dirname(dirname(bin))), { recursive: true, force: true });
 });
 
 // Every State and either field: test/gate-io/account-status.test.ts (in process, same wire).
-it("check: a SUSPENDED account answered with the deprecated Status only is INCONCLUSIVE, exit 3", async () => {
-  const r = await run(["check", SUSPENDED_STATUS_ONLY, ...common, "--output", "json"]);
+it("check: a SUSPENDED account answered with the deprecated Status only is INCONCLUSIVE, exit 3 (the built binary)", async () => {
+  const r = await spawnRun(["check", SUSPENDED_STATUS_ONLY, ...common, "--output", "json"]);
   expect(r.code).toBe(3);
   const control = iam4(parse(r));
   expect(control.reasons[0]).toMatch(/is SUSPENDED in AWS Organizations: only an ACTIVE account can be production-ready/);

@@ -1,6 +1,9 @@
 /**
- * The built `guardrails` CLI as a child process against the local endpoint: exit codes, the JSON
- * contract, tagging, verify, usage errors that send nothing, and no unmasked access key id anywhere.
+ * The `guardrails` CLI against the local endpoint: exit codes, the JSON contract, tagging, verify,
+ * usage errors that send nothing, and no unmasked access key id anywhere. Most runs are in process
+ * (in-process.ts); the built binary runs as a child process for --version and a check whose bundle
+ * records that version (its JSON read from the child's stdout), and in a clean environment without
+ * credentials.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -9,6 +12,7 @@ import { dirname, join } from "node:path";
 import { endpointEnv, renderCredentialReport, startLocalAws, type LocalAws } from "../endpoint";
 import { gateTestConfig, writeConfig } from "../gate-io/config-fixture";
 import { buildCli, spawnCli, type CliRun } from "./build-cli";
+import { runInProcess, setAwsEnv } from "./in-process";
 
 const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
 const MEMBER = { clean: "333333333333", rootKey: "444444444444", awaiting: "555555555555", tooling: "222222222222" };
@@ -17,12 +21,21 @@ const READY = "guardrails:production-ready";
 let aws: LocalAws;
 let bin: string;
 let work: string;
+let restoreEnv: () => void;
 const outputs: string[] = [];
 
 type Run = CliRun;
 
-async function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const result = await spawnCli(bin, args, { cwd: work, env: { ...endpointEnv(aws.url), ...env } }).done;
+/** In process (runCli), with the endpoint's environment. */
+async function run(args: string[]): Promise<Run> {
+  const result = await runInProcess(args, { cwd: work });
+  outputs.push(result.stdout, result.stderr);
+  return result;
+}
+
+/** The built binary as a child process, with only the endpoint's environment. */
+async function spawnRun(args: string[]): Promise<Run> {
+  const result = await spawnCli(bin, args, { cwd: work, env: endpointEnv(aws.url) }).done;
   outputs.push(result.stdout, result.stderr);
   return result;
 }
@@ -33,8 +46,10 @@ beforeAll(async () => {
   bin = buildCli();
   aws = await startLocalAws();
   work = mkdtempSync(join(tmpdir(), "guardrails-e2e-"));
+  restoreEnv = setAwsEnv(endpointEnv(aws.url), work);
 });
 afterAll(async () => {
+  restoreEnv();
   await aws.close();
   // Nothing the gate printed or wrote may carry a full access key id.
   const evidence = readdirSync(join(work, "evidence")).map((f) => readFileSync(join(work, "evidence", f), "utf8"));
@@ -92,8 +107,8 @@ describe("promote", () => {
 });
 
 describe("output", () => {
-  it("--version prints the version every evidence bundle records", async () => {
-    const [version, check] = await Promise.all([run(["--version"]), run(["check", MEMBER.clean, ...common, "--output", "json", "--evidence-dir", "evidence"])]);
+  it("--version prints the version every evidence bundle records (the built binary)", async () => {
+    const [version, check] = await Promise.all([spawnRun(["--version"]), spawnRun(["check", MEMBER.clean, ...common, "--output", "json", "--evidence-dir", "evidence"])]);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe("0.0.0-e2e"); // build-cli.ts's package.json
     const bundle = JSON.parse(readFileSync((JSON.parse(check.stdout) as { evidence: { path: string } }).evidence.path, "utf8")) as { gate: { version: string } };

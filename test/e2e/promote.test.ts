@@ -5,7 +5,8 @@
  * although the caller sees an error (truncated answers). After every run: an account whose promote
  * did not exit 0 carries no ready tag, and every evidence-digest tag names a stored, intact bundle.
  * Each case has its own account (faults match on the account id in the request body), so they run
- * in parallel.
+ * in parallel: the first through the built binary as a child process, the others in process
+ * (in-process.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { verifyBundleFile } from "../../gates/evidence/verify";
 import { READY_CHECKED_AT_TAG_KEY, READY_EVIDENCE_TAG_KEY, READY_TAG_KEY } from "../../modules/constants";
 import { EXAMPLE_IDS, addOrganizationalUnit, cleanAccount, endpointEnv, exampleWorld, startLocalAws, type FaultRule, type LocalAws } from "../endpoint";
 import { buildCli, spawnCli, type CliRun } from "./build-cli";
+import { runInProcess, setAwsEnv } from "./in-process";
 
 const PROD_OU = "ou-ex01-production";
 const SOURCE_OU = "ou-ex01-workloads";
@@ -23,6 +25,7 @@ const common = ["--security-hub-account", EXAMPLE_IDS.securityTooling, "--home-r
 let aws: LocalAws;
 let bin: string;
 let work: string;
+let restoreEnv: () => void;
 
 interface Case {
   name: string;
@@ -135,10 +138,12 @@ beforeAll(async () => {
   addOrganizationalUnit(world, PROD_OU, "Production");
   aws = await startLocalAws({ world });
   work = mkdtempSync(join(tmpdir(), "guardrails-promote-"));
+  restoreEnv = setAwsEnv(endpointEnv(aws.url), work);
   setUp();
-  runs.push(...(await Promise.all(CASES.map((c, i) => spawnCli(bin, promoteArgs(c, i), { cwd: work, env: endpointEnv(aws.url) }).done))));
+  runs.push(...(await Promise.all(CASES.map((c, i) => (i === 0 ? spawnCli(bin, promoteArgs(c, i), { cwd: work, env: endpointEnv(aws.url) }).done : runInProcess(promoteArgs(c, i), { cwd: work }))))));
 }, 60_000);
 afterAll(async () => {
+  restoreEnv();
   await aws.close();
   rmSync(work, { recursive: true, force: true });
   rmSync(dirname(dirname(dirname(bin))), { recursive: true, force: true });
@@ -208,7 +213,7 @@ describe("promote without a stored bundle after one with", () => {
     const before = { ...tagsOf(id) };
     expect(before[READY_EVIDENCE_TAG_KEY]).toMatch(/^[0-9a-f]{64}$/);
     const seen = aws.requests.length;
-    const r = await spawnCli(bin, ["promote", id, ...common, "--output", "json"], { cwd: work, env: endpointEnv(aws.url) }).done;
+    const r = await runInProcess(["promote", id, ...common, "--output", "json"], { cwd: work });
     expect(r.code).toBe(0);
     const after = tagsOf(id);
     expect(after[READY_EVIDENCE_TAG_KEY]).toBeUndefined();

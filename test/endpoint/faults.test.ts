@@ -1,5 +1,5 @@
 /** Fault injection as the SDK experiences it: retries, modelled errors, deserialization failures, timeouts. */
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { GenerateCredentialReportCommand, GetAccountSummaryCommand, IAMClient } from "@aws-sdk/client-iam";
 import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ConfigServiceClient, DescribeConfigRulesCommand } from "@aws-sdk/client-config-service";
@@ -9,9 +9,30 @@ import { CloudTrailClient, DescribeTrailsCommand } from "@aws-sdk/client-cloudtr
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { EXAMPLE_IDS, clientConfig, startLocalAws, type FaultKind, type LocalAws, type ServiceName } from "./index";
 
+type RetryStrategyConfig = NonNullable<STSClientConfig["retryStrategy"]>;
+interface StandardRetryOptions {
+  maxAttempts: number;
+  backoff: { computeNextBackoffDelay: (retryCount: number) => number; setDelayBase: (delayMs: number) => void };
+}
+
+/**
+ * The SDK's own standard retry strategy (what it retries, how many attempts, its retry quota), with the
+ * backoff before each retry cut to 1 ms: the default sleeps a random share of 1 s before a throttling
+ * retry, ~0.5 s for each of the 14 throttle retries below. The class is the one the clients build
+ * themselves when no strategy is given (retry mode "standard"), taken from a client, so this is the
+ * SDK's code and version, not a copy. Its options { maxAttempts, backoff } are public: smithy-typescript
+ * packages/core/src/submodules/retry/util-retry/StandardRetryStrategy.ts (StandardRetryStrategyOptions;
+ * refreshRetryTokenForRetry sleeps backoff.computeNextBackoffDelay(retry count) itself).
+ */
+let fastRetry: (maxAttempts: number) => RetryStrategyConfig;
+
 let aws: LocalAws;
 beforeAll(async () => {
   aws = await startLocalAws();
+  const standard = await new STSClient({ region: "us-east-1" }).config.retryStrategy();
+  expect((standard as { mode?: string }).mode).toBe("standard");
+  const StandardRetryStrategy = standard.constructor as new (options: StandardRetryOptions) => RetryStrategyConfig;
+  fastRetry = (maxAttempts) => new StandardRetryStrategy({ maxAttempts, backoff: { computeNextBackoffDelay: () => 1, setDelayBase: () => undefined } });
 });
 afterAll(() => aws.close());
 beforeEach(() => {
@@ -19,15 +40,18 @@ beforeEach(() => {
   aws.world.s3Buckets["evidence"] = { ownerAccountId: EXAMPLE_IDS.management, objectLockEnabled: false, objects: {} };
 });
 
+/** Client config for the endpoint: the SDK retries up to `maxAttempts` in all, 1 ms apart (fastRetry). */
+const retried = (maxAttempts: number) => ({ ...clientConfig(aws.url, { maxAttempts }), retryStrategy: fastRetry(maxAttempts) });
+
 /** One representative call per service, made with the management account's credentials. */
 const CALLS: Record<ServiceName, { action: string; call: (maxAttempts: number) => Promise<unknown> }> = {
-  sts: { action: "GetCallerIdentity", call: (m) => new STSClient(clientConfig(aws.url, { maxAttempts: m })).send(new GetCallerIdentityCommand({})) },
-  iam: { action: "GetAccountSummary", call: (m) => new IAMClient(clientConfig(aws.url, { maxAttempts: m })).send(new GetAccountSummaryCommand({})) },
-  organizations: { action: "ListRoots", call: (m) => new OrganizationsClient(clientConfig(aws.url, { maxAttempts: m })).send(new ListRootsCommand({})) },
-  config: { action: "DescribeConfigRules", call: (m) => new ConfigServiceClient(clientConfig(aws.url, { maxAttempts: m })).send(new DescribeConfigRulesCommand({})) },
-  securityhub: { action: "GetFindings", call: (m) => new SecurityHubClient(clientConfig(aws.url, { maxAttempts: m })).send(new GetFindingsCommand({})) },
-  s3: { action: "PutObject", call: (m) => new S3Client(clientConfig(aws.url, { maxAttempts: m })).send(new PutObjectCommand({ Bucket: "evidence", Key: "k", Body: "x" })) },
-  cloudtrail: { action: "DescribeTrails", call: (m) => new CloudTrailClient(clientConfig(aws.url, { maxAttempts: m })).send(new DescribeTrailsCommand({})) },
+  sts: { action: "GetCallerIdentity", call: (m) => new STSClient(retried(m)).send(new GetCallerIdentityCommand({})) },
+  iam: { action: "GetAccountSummary", call: (m) => new IAMClient(retried(m)).send(new GetAccountSummaryCommand({})) },
+  organizations: { action: "ListRoots", call: (m) => new OrganizationsClient(retried(m)).send(new ListRootsCommand({})) },
+  config: { action: "DescribeConfigRules", call: (m) => new ConfigServiceClient(retried(m)).send(new DescribeConfigRulesCommand({})) },
+  securityhub: { action: "GetFindings", call: (m) => new SecurityHubClient(retried(m)).send(new GetFindingsCommand({})) },
+  s3: { action: "PutObject", call: (m) => new S3Client(retried(m)).send(new PutObjectCommand({ Bucket: "evidence", Key: "k", Body: "x" })) },
+  cloudtrail: { action: "DescribeTrails", call: (m) => new CloudTrailClient(retried(m)).send(new DescribeTrailsCommand({})) },
 };
 const SERVICES = Object.keys(CALLS) as ServiceName[];
 
@@ -126,7 +150,9 @@ describe("timing faults", () => {
 describe("rule matching", () => {
   test("after/times, accountId matching, custom errors, and 'no request received'", async () => {
     aws.faults.push({ service: "iam", action: "GenerateCredentialReport", fault: "error", error: { code: "LimitExceeded", status: 409 }, after: 1, times: 5 });
-    const iam = new IAMClient(clientConfig(aws.url, { maxAttempts: 2 }));
+    // LimitExceededException is one of the SDK's throttling errors (smithy-typescript packages/core/src/submodules/retry/
+    // service-error-classification/constants.ts, THROTTLING_ERROR_CODES): retried once (maxAttempts 2), short backoff.
+    const iam = new IAMClient(retried(2));
     await expect(iam.send(new GenerateCredentialReportCommand({}))).resolves.toMatchObject({ State: "COMPLETE" });
     await expect(iam.send(new GenerateCredentialReportCommand({}))).rejects.toMatchObject({ name: "LimitExceededException" });
     expect(aws.faults[0]).toMatchObject({ seen: 3, applied: 2 });

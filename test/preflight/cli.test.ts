@@ -1,8 +1,9 @@
 /**
- * `guardrails preflight` as a child process (the built CLI) against the local endpoint: each check id in
- * each of its statuses on the wire, faults (access denied, throttled, timeout) as unknown / exit 3,
- * missing over unknown, usage errors that send nothing, text / JSON / Markdown, and that every request
- * preflight ever sends is a read.
+ * `guardrails preflight` against the local endpoint: each check id in each of its statuses on the wire,
+ * faults (access denied, throttled, timeout) as unknown / exit 3, missing over unknown, usage errors
+ * that send nothing, text / JSON / Markdown, and that every request preflight ever sends is a read.
+ * Runs are in process (in-process.ts) with --endpoint-url naming each scenario's own endpoint; the
+ * JSON contract and three usage errors run the built binary as a child process with AWS_ENDPOINT_URL.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { dirname, join } from "node:path";
 import { CHECK_IDS, type CheckId, type CheckStatus, type PreflightReport } from "../../gates/preflight/types";
 import { endpointEnv, startLocalAws, type FaultRule, type RecordedRequest, type World } from "../endpoint";
 import { buildCli, spawnCli, type CliRun } from "../e2e/build-cli";
+import { runInProcess, setAwsEnv } from "../e2e/in-process";
 import { configWith, DEPLOY_ROLE, IDS, OUS, readyConfig, readyWorld, REGIONS, writeConfig } from "./helpers";
 
 const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
@@ -17,6 +19,7 @@ const FAST = ["--call-timeout", "2s", "--timeout", "10s"];
 
 let bin: string;
 let work: string;
+let restoreEnv: () => void;
 const sent: RecordedRequest[] = [];
 const printed: string[] = [];
 
@@ -27,6 +30,8 @@ interface Scenario {
   /** Arguments after "preflight"; default: --config guardrails.config.json --output json plus FAST. */
   args?: string[];
   faults?: FaultRule[];
+  /** Run the built binary as a child process (AWS_ENDPOINT_URL) instead of in process (--endpoint-url). */
+  child?: boolean;
 }
 
 async function preflight(s: Scenario = {}): Promise<CliRun & { requests: RecordedRequest[] }> {
@@ -35,7 +40,7 @@ async function preflight(s: Scenario = {}): Promise<CliRun & { requests: Recorde
   try {
     if (s.config !== null) writeConfig(cwd, s.config ?? readyConfig());
     const args = ["preflight", ...(s.args ?? ["--config", "guardrails.config.json", "--output", "json", ...FAST])];
-    const run = await spawnCli(bin, args, { cwd, env: endpointEnv(aws.url) }).done;
+    const run = s.child === true ? await spawnCli(bin, args, { cwd, env: endpointEnv(aws.url) }).done : await runInProcess([...args, "--endpoint-url", aws.url], { cwd });
     sent.push(...aws.requests);
     printed.push(run.stdout, run.stderr);
     return { ...run, requests: [...aws.requests] };
@@ -55,17 +60,20 @@ const allOk = Object.fromEntries(CHECK_IDS.map((id) => [id, "ok"])) as Record<Ch
 beforeAll(() => {
   bin = buildCli();
   work = mkdtempSync(join(tmpdir(), "guardrails-preflight-cli-"));
+  // Every scenario has its own endpoint, named by --endpoint-url; a client that ignored it would meet a closed port.
+  restoreEnv = setAwsEnv(endpointEnv("http://127.0.0.1:1"), work);
 });
 afterAll(() => {
+  restoreEnv();
   for (const text of printed) expect(text).not.toMatch(UNMASKED_KEY);
   rmSync(work, { recursive: true, force: true });
   rmSync(dirname(dirname(dirname(bin))), { recursive: true, force: true });
 });
 
 describe("a ready organization", () => {
-  test("exit 0 in every format; JSON contract; ./guardrails.config.json is found without --config; progress on stderr", async () => {
+  test("exit 0 in every format; JSON contract (the built binary); ./guardrails.config.json is found without --config; progress on stderr", async () => {
     const [json, text, markdown] = await Promise.all([
-      preflight(),
+      preflight({ child: true }),
       preflight({ args: ["--output", "text", ...FAST] }),
       preflight({ args: ["--config", "guardrails.config.json", "--output", "markdown", ...FAST] }),
     ]);
@@ -232,9 +240,9 @@ describe("roles", () => {
 describe("usage errors: exit 2, nothing sent", () => {
   // The built binary for the three the brief names; every other usage error is covered in-process (cli-usage.test.ts).
   const table: [string, Scenario, RegExp][] = [
-    ["no --config and no ./guardrails.config.json", { config: null, args: ["--output", "json"] }, /no config: pass --config <file> or create \.\/guardrails\.config\.json \(preflight never checks the embedded example organization\)/],
-    ["invalid config: every error at once", { config: { ...readyConfig(), governedRegions: ["us-east-1", "us-east-9"], colour: "blue", alerting: undefined } }, /guardrails\.config\.json: invalid configuration \(3 errors\):\n {2}governedRegions\[1\]: "us-east-9" is not an AWS region\n {2}alerting: is required\n {2}colour: unknown field/],
-    ["an unknown option", { args: ["--config", "guardrails.config.json", "--bogus"] }, /unknown option '--bogus'/],
+    ["no --config and no ./guardrails.config.json", { child: true, config: null, args: ["--output", "json"] }, /no config: pass --config <file> or create \.\/guardrails\.config\.json \(preflight never checks the embedded example organization\)/],
+    ["invalid config: every error at once", { child: true, config: { ...readyConfig(), governedRegions: ["us-east-1", "us-east-9"], colour: "blue", alerting: undefined } }, /guardrails\.config\.json: invalid configuration \(3 errors\):\n {2}governedRegions\[1\]: "us-east-9" is not an AWS region\n {2}alerting: is required\n {2}colour: unknown field/],
+    ["an unknown option", { child: true, args: ["--config", "guardrails.config.json", "--bogus"] }, /unknown option '--bogus'/],
   ];
   test(table.map(([name]) => name).join("; "), async () => {
     const runs = await Promise.all(table.map(([, scenario]) => preflight(scenario)));

@@ -2,7 +2,8 @@
  * `guardrails sweep` never hides what it did not check (DESIGN.md section 4): accounts skipped as
  * not ACTIVE are in every output (JSON, text, Markdown, JUnit, CSV) and in the evidence index, and
  * --revoke removes their ready tag too; a listing error is a summary.errors[] entry with its reason
- * in every output and exit 3, never an empty success.
+ * in every output and exit 3, never an empty success. The first sweep below runs the built binary as a
+ * child process, every other run is in process (in-process.ts).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { parse } from "csv-parse/sync";
 import { READY_CHECKED_AT_TAG_KEY, READY_TAG_KEY } from "../../modules/constants";
 import { addOrganizationalUnit, cleanAccount, endpointEnv, exampleWorld, startLocalAws, type LocalAws } from "../endpoint";
 import { buildCli, spawnCli, type CliRun } from "../e2e/build-cli";
+import { runInProcess, setAwsEnv } from "../e2e/in-process";
 import { xmlProblems } from "../gate/xml-wellformed";
 
 const DORMANT_OU = "ou-ex01-dormant01";
@@ -22,7 +24,9 @@ const earlierPromotion = { [READY_TAG_KEY]: "true", [READY_CHECKED_AT_TAG_KEY]: 
 let aws: LocalAws;
 let bin: string;
 let work: string;
-const run = (args: string[]): Promise<CliRun> => spawnCli(bin, args, { cwd: work, env: endpointEnv(aws.url) }).done;
+let restoreEnv: () => void;
+const spawnRun = (args: string[]): Promise<CliRun> => spawnCli(bin, args, { cwd: work, env: endpointEnv(aws.url) }).done;
+const run = (args: string[]): Promise<CliRun> => runInProcess(args, { cwd: work });
 
 beforeAll(async () => {
   bin = buildCli();
@@ -33,8 +37,10 @@ beforeAll(async () => {
   cleanAccount(world, IDS.dormantClean, { parentId: DORMANT_OU });
   aws = await startLocalAws({ world });
   work = mkdtempSync(join(tmpdir(), "guardrails-sweep-skipped-"));
+  restoreEnv = setAwsEnv(endpointEnv(aws.url), work);
 });
 afterAll(async () => {
+  restoreEnv();
   await aws.close();
   rmSync(work, { recursive: true, force: true });
   rmSync(dirname(dirname(dirname(bin))), { recursive: true, force: true });
@@ -49,7 +55,7 @@ interface SweepJson {
 
 it("skipped accounts are in every output and in the index; --revoke removes their ready tag; verify accepts the index", async () => {
   const [json, text, markdown, junit, csv] = await Promise.all([
-    run(["sweep", ...common, "--revoke", "--output", "json", "--evidence-dir", "evidence"]),
+    spawnRun(["sweep", ...common, "--revoke", "--output", "json", "--evidence-dir", "evidence"]),
     run(["sweep", ...common, "--output", "text"]),
     run(["sweep", ...common, "--output", "markdown"]),
     run(["sweep", ...common, "--output", "junit"]),

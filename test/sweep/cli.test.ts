@@ -1,16 +1,21 @@
 /**
- * `guardrails sweep` as a child process against the local endpoint (example organization:
+ * `guardrails sweep` against the local endpoint (example organization:
  * management, security tooling in a nested OU, clean / root-key / awaiting-findings members):
  * exit codes, the JSON contract, csv inventory, --ou recursion, evidence index that verify accepts,
  * usage errors that send nothing, Ctrl-C with a partial report, and no unmasked key id anywhere.
+ * In process (in-process.ts), except Ctrl-C: a SIGINT to the built binary as a child process, and once
+ * more in process through CliIo.onInterrupt.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { addOrganizationalUnit, endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
 import { parse } from "csv-parse/sync";
+import type { CliIo } from "../../gates/cli/io";
+import { runCli } from "../../gates/cli/program";
 import { buildCli, spawnCli, type CliRun } from "../e2e/build-cli";
+import { runInProcess, setAwsEnv } from "../e2e/in-process";
 
 const UNMASKED_KEY = /(AKIA|ASIA)[A-Z0-9]{16}/;
 const IDS = { management: "111111111111", tooling: "222222222222", clean: "333333333333", rootKey: "444444444444", awaiting: "555555555555" };
@@ -19,10 +24,12 @@ const common = ["--security-hub-account", IDS.tooling, "--home-region", "us-east
 let aws: LocalAws;
 let bin: string;
 let work: string;
+let restoreEnv: () => void;
 const outputs: string[] = [];
 
 type Run = CliRun;
 
+/** The built binary as a child process (for Ctrl-C). */
 function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
   const { child, done } = spawnCli(bin, args, { cwd: work, env: endpointEnv(aws.url) });
   return {
@@ -33,17 +40,25 @@ function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
     }),
   };
 }
-const run = (args: string[]): Promise<Run> => start(args).done;
+/** In process, with the endpoint's environment. */
+async function run(args: string[]): Promise<Run> {
+  const result = await runInProcess(args, { cwd: work });
+  outputs.push(result.stdout, result.stderr);
+  return result;
+}
 
 beforeAll(async () => {
   bin = buildCli();
   aws = await startLocalAws();
   work = mkdtempSync(join(tmpdir(), "guardrails-sweep-cli-"));
+  restoreEnv = setAwsEnv(endpointEnv(aws.url), work);
 });
 afterAll(async () => {
+  restoreEnv();
   await aws.close();
   for (const text of outputs) expect(text).not.toMatch(UNMASKED_KEY);
   rmSync(work, { recursive: true, force: true });
+  rmSync(dirname(dirname(dirname(bin))), { recursive: true, force: true });
 });
 afterEach(() => aws.reset());
 
@@ -127,7 +142,7 @@ it("usage errors exit 2 and send nothing", async () => {
   expect(aws.requests).toHaveLength(0);
 });
 
-it("Ctrl-C: partial report, accounts not checked are INCONCLUSIVE 'not checked: interrupted', exit 3", async () => {
+it("Ctrl-C (SIGINT to the built binary): partial report, accounts not checked are INCONCLUSIVE 'not checked: interrupted', exit 3", async () => {
   aws.faults.push({ service: "iam", latencyMs: 400 });
   const { child, done } = start(["sweep", ...common, "--concurrency", "1", "--output", "json"]);
   // Interrupt once the first account is done (plain progress lines: stderr is not a terminal).
@@ -147,4 +162,44 @@ it("Ctrl-C: partial report, accounts not checked are INCONCLUSIVE 'not checked: 
   expect(notChecked.every((a) => a.verdict === "INCONCLUSIVE")).toBe(true);
   expect(r.code).toBe(3);
   expect(r.stderr).toContain("interrupted");
+});
+
+it("Ctrl-C through CliIo.onInterrupt (in process): the same partial report, and the process's own SIGINT is left alone", async () => {
+  const listenersBefore = process.listenerCount("SIGINT");
+  let interrupt: (() => void) | undefined;
+  let listenersDuringSweep: number | undefined;
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => {
+      stderr += t;
+      // The first account is done: interrupt, as a Ctrl-C would.
+      if (/sweep 1\/5/.test(stderr) && interrupt !== undefined) {
+        listenersDuringSweep = process.listenerCount("SIGINT");
+        const handler = interrupt;
+        interrupt = undefined;
+        handler();
+      }
+    },
+    stderrIsTTY: false,
+    env: process.env,
+    cwd: work,
+    onInterrupt: (handler) => {
+      interrupt = handler;
+      return () => {
+        interrupt = undefined;
+      };
+    },
+  };
+  const code = await runCli(["sweep", ...common, "--concurrency", "1", "--output", "json"], io);
+  outputs.push(stdout, stderr);
+  expect(listenersDuringSweep).toBe(listenersBefore);
+  const out = JSON.parse(stdout) as { accounts: { verdict: string; controls: { reasons: string[] }[] }[] };
+  expect(out.accounts).toHaveLength(5);
+  const notChecked = out.accounts.filter((a) => a.controls[0]?.reasons.includes("not checked: interrupted"));
+  expect(notChecked.length).toBeGreaterThanOrEqual(3);
+  expect(notChecked.every((a) => a.verdict === "INCONCLUSIVE")).toBe(true);
+  expect(code).toBe(3);
+  expect(stderr).toContain("interrupted: finishing with a partial report");
 });

@@ -12,7 +12,7 @@
 import { Option, type Command } from "commander";
 import { OU_ID_PATTERN } from "../../options";
 import { addAccountOptions, resolveAccountOptions, type RawAccountOptions } from "../account-options";
-import { UsageError, type CliIo } from "../io";
+import { onProcessInterrupt, UsageError, type CliIo } from "../io";
 import { printError } from "../output";
 import { maskSecrets } from "../../mask";
 import { renderSweep } from "../../render";
@@ -99,7 +99,7 @@ Sweep specifics:
       io.stderr("\nguardrails: interrupted: finishing with a partial report (Ctrl-C again to quit at once)\n");
       controller.abort();
     };
-    process.on("SIGINT", onSigint);
+    const stopInterrupts = (io.onInterrupt ?? onProcessInterrupt)(onSigint);
     try {
       const result = await runSweep({
         ...library,
@@ -128,7 +128,7 @@ Sweep specifics:
       }
       setExit(result.exitCode);
     } finally {
-      process.off("SIGINT", onSigint);
+      stopInterrupts();
     }
   });
 }
