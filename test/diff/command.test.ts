@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CommanderError } from "commander";
 import { diffCommand } from "../../gates/cli/commands/diff";
 import { BASE, synthMini } from "./fixtures";
+import { scratchDir } from "./scratch";
 
 const baseDir = synthMini(BASE);
 const weakerDir = synthMini({ ...BASE, maxAccessKeyAge: "120" });
@@ -36,7 +37,7 @@ describe("guardrails diff command", () => {
   });
 
   describe("paths in reports are the ones given (a PR comment never shows a runner's checkout path)", () => {
-    const work = mkdtempSync(join(tmpdir(), "guardrails-runner-"));
+    const work = scratchDir("runner-");
     symlinkSync(baseDir, join(work, "base"));
     symlinkSync(weakerDir, join(work, "head"));
     writeFileSync(join(work, "plan.json"), JSON.stringify({ format_version: "1.2", planned_values: { root_module: {} } }));

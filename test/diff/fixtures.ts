@@ -4,8 +4,7 @@
  * resource's config), so every case runs through both input kinds.
  * Stands in for the real modules until they are merged; resource shapes follow modules/ on branch `modules`.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import {
@@ -13,6 +12,7 @@ import {
   SecurityhubFindingAggregator,
 } from "../../modules/aws";
 import { loadSynthDirectory } from "../../gates/diff/load";
+import { scratchDir } from "./scratch";
 
 export interface MiniConfig {
   maxAccessKeyAge: string;
@@ -50,7 +50,7 @@ function scpContent(c: MiniConfig): string {
 }
 
 export function synthMini(c: MiniConfig): string {
-  const outdir = mkdtempSync(join(tmpdir(), "guardrails-diff-"));
+  const outdir = scratchDir("synth-");
   const app = new App({ outdir });
   const stack = new TerraformStack(app, "security-tooling");
   new AwsProvider(stack, "aws", { region: "us-east-1" });
@@ -81,7 +81,7 @@ export function planFromSynth(baseDir: string, headDir: string): string {
     const [type, name] = address.split(".") as [string, string];
     return { address, mode: "managed", type, name, provider_name: "registry.terraform.io/hashicorp/aws", change: { actions, before: values(before), after: values(after), after_unknown: {} } };
   });
-  const path = join(mkdtempSync(join(tmpdir(), "guardrails-plan-")), "plan.json");
+  const path = join(scratchDir("plan-"), "plan.json");
   writeFileSync(path, JSON.stringify({ format_version: "1.2", terraform_version: "1.11.4", resource_changes: resourceChanges, unknown_top_level: true }));
   return path;
 }

@@ -1,15 +1,15 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runDiff } from "../../gates/cli/commands/diff";
 import { BASE, synthMini } from "./fixtures";
+import { scratchDir } from "./scratch";
 
-const dir = mkdtempSync(join(tmpdir(), "guardrails-bad-"));
+const dir = scratchDir("bad-");
 const file = (name: string, content: string): string => {
   writeFileSync(join(dir, name), content);
   return join(dir, name);
 };
-const emptyDir = mkdtempSync(join(tmpdir(), "guardrails-empty-"));
+const emptyDir = scratchDir("empty-");
 const synthDir = synthMini(BASE);
 
 // Fail closed: every uninterpretable input is exit 2 naming the path and why, never "no change".

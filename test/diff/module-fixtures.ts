@@ -4,13 +4,11 @@
  * modules could make (an SCP action dropped, statements reordered) override the synthesized
  * policy content of the real construct, as such an edit would.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { IamPolicy, OrganizationsPolicy } from "../../modules/aws";
 import { GATE_REMEDIATION_POLICY_NAME } from "../../modules/constants";
 import { EXAMPLE_CONFIG, parseConfigOrThrow, type GuardrailsConfigInput } from "../../modules/config";
 import { buildApp } from "../../modules/stacks";
+import { scratchDir } from "./scratch";
 
 export const PROTECT_SCP = "GuardrailsProtectSecurityServices";
 
@@ -30,7 +28,7 @@ export interface ModuleVariant {
 export function synthModules(variant: ModuleVariant = {}): string {
   const input = structuredClone(EXAMPLE_CONFIG);
   variant.config?.(input);
-  const outdir = mkdtempSync(join(tmpdir(), "guardrails-modules-"));
+  const outdir = scratchDir("synth-");
   const built = buildApp(parseConfigOrThrow(input), outdir);
   if (variant.protectScp) {
     const policies = built.management.node.findAll().filter((c): c is OrganizationsPolicy => c instanceof OrganizationsPolicy && c.node.id === PROTECT_SCP);

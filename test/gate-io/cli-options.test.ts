@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveAccountOptions, type RawAccountOptions } from "../../gates/cli/account-options";
@@ -6,6 +6,7 @@ import { UsageError, type CliIo } from "../../gates/cli/io";
 import { gateTestConfig, writeConfig } from "./config-fixture";
 
 const dir = mkdtempSync(join(tmpdir(), "gate-opts-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const io: CliIo = { stdout: () => undefined, stderr: () => undefined, stderrIsTTY: false, env: {}, cwd: dir };
 const now = new Date("2026-11-22T10:00:00Z");
 const raw = (o: Partial<RawAccountOptions> = {}): RawAccountOptions => ({

@@ -4,7 +4,7 @@
  * local endpoint with faults, a closed port, a name that cannot resolve, a plain-HTTP server spoken to
  * in TLS, and an environment with no credentials at all.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,6 +56,7 @@ async function withoutCredentials<T>(body: () => Promise<T>): Promise<T> {
       if (v === undefined) delete process.env[n];
       else process.env[n] = v;
     }
+    rmSync(home, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,7 @@
  * yet, throttling) and stops when it cannot: at once without credentials; after two attempts in a row
  * for an unreachable endpoint, a denied API or Security Hub off. Real SDK, local endpoint, short backoff.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +37,8 @@ it("no credentials at all: stops after the first attempt, without even asking Co
   const names = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "HOME", "AWS_EC2_METADATA_DISABLED"];
   const saved = new Map(names.map((n) => [n, process.env[n]]));
   for (const n of names) delete process.env[n];
-  process.env["HOME"] = mkdtempSync(join(tmpdir(), "no-aws-home-"));
+  const home = mkdtempSync(join(tmpdir(), "no-aws-home-"));
+  process.env["HOME"] = home;
   process.env["AWS_EC2_METADATA_DISABLED"] = "true";
   try {
     const r = await checkWithProgress(IDS.clean);
@@ -51,6 +52,7 @@ it("no credentials at all: stops after the first attempt, without even asking Co
       if (v === undefined) delete process.env[n];
       else process.env[n] = v;
     }
+    rmSync(home, { recursive: true, force: true });
   }
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -72,6 +72,7 @@ describe("exceptions register: valid files", () => {
     expect(loadExceptionsRegister(good, OPTS).exceptions).toHaveLength(1);
     const missing = join(dir, "missing.yaml");
     expect(() => loadExceptionsRegister(missing, OPTS)).toThrow(missing);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,11 +6,19 @@ import { join } from "node:path";
 import { EXAMPLE_CONFIG, parseConfigOrThrow, type GuardrailsConfig, type GuardrailsConfigInput } from "../../modules/config";
 import { buildApp, renderSummary, type GuardrailsApp } from "../../modules/stacks";
 
+/**
+ * One fixed outdir for every Testing app of the suite (cdktf makes its empty stacks folder there):
+ * Testing.synthScope would create a new temp folder per synth and leave it behind.
+ */
+export const TEST_OUTDIR = join(tmpdir(), "guardrails-test-outdir");
+
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- synthesized JSON in tests only
 
 /** Synthesizes what `build` adds to a scope and returns the parsed Terraform JSON. */
 export function synth(build: (scope: Construct) => void): Json {
-  return JSON.parse(Testing.synthScope(build)) as Json;
+  const stack = new TerraformStack(Testing.app({ outdir: TEST_OUTDIR }), "stack");
+  build(stack);
+  return JSON.parse(Testing.synth(stack)) as Json;
 }
 
 /** Every resource of a type, bodies only, without cdktf's "//" metadata, in id order. */

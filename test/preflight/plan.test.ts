@@ -9,7 +9,7 @@ import { gateReadOnlyPolicy, gateTrustPolicy } from "../../modules/gate-access/p
 import { guardrailScps } from "../../modules/scp/policies";
 import { SECURITY_TOOLING_STACK_NAME } from "../../modules/stacks/common";
 import { SecurityToolingStack } from "../../modules/stacks/security-tooling";
-import { exampleConfig } from "../modules/helpers";
+import { exampleConfig, TEST_OUTDIR } from "../modules/helpers";
 import { configWith, OUS, planOf } from "./helpers";
 
 describe("names shared with the modules", () => {
@@ -20,7 +20,7 @@ describe("names shared with the modules", () => {
   });
 
   test("the security-tooling stack has exactly one finding aggregator and one configuration policy named as preflight expects", () => {
-    const json = JSON.parse(Testing.synth(new SecurityToolingStack(Testing.app(), exampleConfig()))) as { resource: Record<string, Record<string, { name?: string }>> };
+    const json = JSON.parse(Testing.synth(new SecurityToolingStack(Testing.app({ outdir: TEST_OUTDIR }), exampleConfig()))) as { resource: Record<string, Record<string, { name?: string }>> };
     // The import commands preflight prints pick the only resource of each type in the synthesized stack.
     expect(Object.keys(json.resource["aws_securityhub_finding_aggregator"] ?? {})).toHaveLength(1);
     const policies = Object.values(json.resource["aws_securityhub_configuration_policy"] ?? {});
