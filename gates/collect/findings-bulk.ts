@@ -120,13 +120,12 @@ export class OrganizationFindings {
 
   private async read(): Promise<void> {
     const { aws, policy, securityHubAccountId } = this.settings;
-    let session: Awaited<ReturnType<AwsClientFactory["inAccount"]>>;
     const assumed = await readSource(this.settings, this.where, () => aws.inAccount(securityHubAccountId, policy));
     if (!assumed.ok) {
       for (const p of this.progress) this.fail(p, assumed);
       return;
     }
-    session = assumed.value;
+    const session = assumed.value;
     await Promise.all(
       this.progress.map(async (p) => {
         const read = await readSource(this.settings, this.where, () =>

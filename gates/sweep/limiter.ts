@@ -95,6 +95,8 @@ export interface CallLimiter {
 
 interface Bucket {
   ratePerSecond: number;
+  /** A documented quota is never probed beyond; anything else up to maxRatePerSecond. */
+  ceilingPerSecond: number;
   burst: number;
   /** Epoch ms of the next free slot (virtual scheduling). */
   nextSlotMs: number;
@@ -156,7 +158,7 @@ export class AdaptiveRateLimiter implements CallLimiter {
       // Just under a documented quota: requests sent on schedule arrive with network jitter, and
       // arriving a little early at the quota's edge is a throttle and a retry.
       const rate = known !== undefined ? known.ratePerSecond * KNOWN_QUOTA_HEADROOM : this.settings.initialRatePerSecond;
-      b = { ratePerSecond: rate, burst: known?.burst ?? this.settings.burst, nextSlotMs: 0, lastDecreaseMs: -Infinity, slowStart: known === undefined, calls: 0, throttles: 0, minRateSeen: rate };
+      b = { ratePerSecond: rate, ceilingPerSecond: known !== undefined ? rate : this.settings.maxRatePerSecond, burst: known?.burst ?? this.settings.burst, nextSlotMs: 0, lastDecreaseMs: -Infinity, slowStart: known === undefined, calls: 0, throttles: 0, minRateSeen: rate };
       this.buckets.set(key, b);
       if (key !== name && scope !== undefined) {
         const keys = this.scoped.get(scope);
@@ -205,7 +207,7 @@ export class AdaptiveRateLimiter implements CallLimiter {
       // Saturated (callers are queuing): slow start adds 1 per success (doubling per second),
       // afterwards +increasePerSecond per second at full use (each success adds increase/rate).
       const step = b.slowStart ? 1 : s.increasePerSecond / b.ratePerSecond;
-      b.ratePerSecond = Math.min(s.maxRatePerSecond, b.ratePerSecond + step);
+      b.ratePerSecond = Math.min(b.ceilingPerSecond, b.ratePerSecond + step);
     }
     const t = this.totals.get(name) ?? { calls: 0, throttles: 0, minRateSeen: b.ratePerSecond, ratePerSecond: b.ratePerSecond };
     t.calls++;

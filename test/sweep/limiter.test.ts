@@ -69,6 +69,11 @@ describe("AdaptiveRateLimiter", () => {
     expect(waits[6]).toBeCloseTo(1000 / (3 * KNOWN_QUOTA_HEADROOM), 0);
     expect(waits[7]).toBeCloseTo(2000 / (3 * KNOWN_QUOTA_HEADROOM), 0);
     expect(limiter.rateOf("sts:AssumeRole")).toBeCloseTo(600 * KNOWN_QUOTA_HEADROOM, 6);
+    // Saturated successes never probe past a documented quota; a throttle still cuts below it.
+    for (let i = 0; i < 100; i++) limiter.record("securityhub:GetFindings", "ok");
+    expect(limiter.rateOf("securityhub:GetFindings")).toBeCloseTo(3 * KNOWN_QUOTA_HEADROOM, 6);
+    limiter.record("securityhub:GetFindings", "throttled");
+    expect(limiter.rateOf("securityhub:GetFindings")).toBeLessThan(3 * KNOWN_QUOTA_HEADROOM);
   });
 
   it("gives each account its own buckets for per-account APIs, shares the others, and forgets an account's buckets when released", () => {
