@@ -13,7 +13,7 @@ import type { AccountVerdict } from "../../gates/types";
 import { EXAMPLE_IDS, accountAwaitingFindings, bigOrganization, controlFinding, endpointEnv, startLocalAws, type FaultRule, type LocalAws, type World } from "../endpoint";
 import { matchesFilters } from "../endpoint/findings";
 
-const MEMBERS = 40;
+const MEMBERS = 30;
 const FIRST = 100000000000;
 const id = (i: number): string => String(FIRST + i);
 const NOW_MINUS_2H = (): string => new Date(Date.now() - 2 * 3600_000).toISOString();
