@@ -211,13 +211,14 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
     return i < listed.length && !signal.aborted ? (listed[i] as OrgAccount) : null;
   };
 
-  // Phase 1 runs ahead of phase 2 by at most `lookahead` accounts, never for an account whose check started.
+  // Phase 1 runs ahead of phase 2 by at most `lookahead` accounts, never for an account whose check started,
+  // with as many requests in flight as it may run ahead: it keeps ahead of the checks instead of pacing them.
   const requests = new Map<number, Promise<P | undefined>>();
   let checksStarted = 0;
   const requester = async (): Promise<void> => {
     const request = deps.requestCredentialReport;
     if (request === undefined) return;
-    const slots = new Semaphore(concurrency);
+    const slots = new Semaphore(lookahead);
     for (let i = 0; ; i++) {
       const account = await nextListed(i);
       if (account === null) return;
