@@ -232,13 +232,8 @@ export async function sweepOrganization<P = void>(deps: SweepDeps<P>, opts: Swee
         slots.release();
         continue;
       }
-      requests.set(
-        i,
-        request(account, signal).then(
-          (p) => p,
-          () => undefined,
-        ).finally(() => slots.release()),
-      );
+      const pending: Promise<P | undefined> = request(account, signal).catch(() => undefined);
+      requests.set(i, pending.finally(() => slots.release()));
     }
   };
   const requesterDone = requester();
