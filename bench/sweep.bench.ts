@@ -1,60 +1,114 @@
 /**
- * Sweep at scale on the local endpoint: 100 and 1,000 accounts (bigOrganization: nested OUs, mixed
- * states) with 50 ms latency on every call and every IAM API throttled at IAM_RATE requests/second
- * (one token bucket per IAM action, shared by all accounts, as AWS throttles per API).
+ * Sweep at scale on the local endpoint: 100, 1,000 and 10,000 ACTIVE accounts (bigOrganization: nested
+ * OUs, mixed states), 50 ms of latency on every call, and AWS's API quotas enforced by the endpoint the
+ * way AWS throttles (token buckets; shared where AWS's quota is the calling account's and every call
+ * comes from one account, per account where each member account spends its own):
  *
- * Bound: the throttled bottleneck API must serve all its calls at IAM_RATE/s (its calls / rate),
- * and latency alone costs 50 ms × calls / concurrency; the larger of the two is the best any sweep
- * can do. With 1 call per IAM API per account and 20/s that is 1,000 / 20 = 50 s (chosen so the
- * whole benchmark stays near a minute and a half). Goals: wall ≤ 1.25 × bound, peak RSS of the
- * sweeping process < 256 MiB (the endpoint runs in a child process so its world is not counted),
- * per-account time at 1,000 ≤ 1.25 × at 100 (linear).
+ *   API (caller)                              rate/s  burst  bucket       source
+ *   securityhub:GetFindings (aggregating acct)   3      6    shared       Security Hub API Reference, Welcome
+ *                                                                         ("GetFindings - RateLimit of 3 requests per
+ *                                                                         second. BurstLimit of 6 requests per second")
+ *   securityhub:* other, e.g. DescribeHub        10     30    per account  same page ("All other operations")
+ *   sts:AssumeRole (gate's account)             600    600    shared       IAM User Guide, "IAM and AWS STS quotas":
+ *                                                                         600 requests/s per account per Region
+ *   organizations:ListAccounts (management)      20     20    shared       ASSUMED: the Organizations user guide has a
+ *                                                                         "Throttling limits" section
+ *                                                                         (orgs_reference_limits.html#throttling-limits)
+ *                                                                         whose values were not available here
+ *   iam:* (each member account)                  20     20    per account  ASSUMED rate: AWS documents that IAM
+ *                                                                         throttles per API per account with token
+ *                                                                         buckets (AWS Security Blog, "How to monitor
+ *                                                                         and query IAM resources at scale - Part 2")
+ *                                                                         but publishes no figure; a sweep calls each
+ *                                                                         IAM API once or twice per account, so it never
+ *                                                                         binds
+ *
+ * Bound (the best any sweep with this concurrency can do), the largest of:
+ *   findings   the organization's findings are read once, three queries side by side, each page after
+ *              the previous one: L (AssumeRole) + max(longest query's pages × L, (G − 6) / 3 s for all
+ *              G pages through the shared GetFindings bucket); no account can be decided before it ends;
+ *   listing    ListAccounts pages (20 accounts each) one after the other: P × L, or (P − 20) / 20 s at
+ *              the Organizations rate, whichever is longer, then the last account's own chain (4 × L);
+ *   sts        every account's AssumeRole through the shared STS bucket: (N − 600) / 600 s;
+ *   per-account work   each account needs two stages of two calls in sequence (AssumeRole →
+ *              GenerateCredentialReport, requested ahead; ListUsers → ListAccessKeys, the longest of its
+ *              reads), C accounts per stage at a time: L (first page) + ceil(N / C) × 2L + 2L.
+ *   IAM calls are each account's own and never share a bucket across accounts.
+ * Goals (issue 12): wall / bound ≤ 1.25 at every size; peak RSS of the sweeping process < 512 MiB (the
+ * endpoint runs in a child process so its world is not counted); per-account cost flat from 1,000 to
+ * 10,000 (ratio ≤ 1.1); the 10,000-account sweep under 10 minutes; GetFindings requests per sweep
+ * follow the findings (sum over the queries of ceil(F_q / 100)), not the accounts.
+ *
+ * Account counts: bigOrganization(m) makes m members plus the management and security-tooling
+ * accounts, and suspends every 13th member (listed, then skipped as not ACTIVE); m is chosen so that
+ * exactly N ACTIVE accounts are swept (106 members for 100, 1,081 for 1,000, 10,831 for 10,000).
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { findingsQueries } from "../gates/collect/findings";
 import { runSweep } from "../gates/sweep/run";
-import { EXAMPLE_IDS, bigOrganization, endpointEnv, startLocalAws } from "../test/endpoint";
+import { EXAMPLE_IDS, bigOrganization, endpointEnv, startLocalAws, type FaultRule } from "../test/endpoint";
+import { matchesFilters } from "../test/endpoint/findings";
+
+const LATENCY_MS = 50;
+const CONCURRENCY = Number(process.env["SWEEP_BENCH_CONCURRENCY"] ?? 6);
+const SIZES = (process.env["SWEEP_BENCH_SIZES"] ?? "100,1000,10000").split(",").map(Number);
+const QUOTAS = {
+  getFindings: { rate: 3, burst: 6 },
+  securityHubOther: { rate: 10, burst: 30 },
+  assumeRole: { rate: 600, burst: 600 },
+  organizations: { rate: 20, burst: 20 },
+  iamPerAccount: { rate: 20, burst: 20 },
+};
+const ACCOUNTS_PAGE = 20;
+const FINDINGS_PAGE = 100;
+
+const FAULTS: FaultRule[] = [
+  { latencyMs: LATENCY_MS },
+  { service: "securityhub", action: "GetFindings", ratePerSecond: QUOTAS.getFindings.rate, burst: QUOTAS.getFindings.burst, perAccount: true },
+  { service: "securityhub", action: "DescribeHub", ratePerSecond: QUOTAS.securityHubOther.rate, burst: QUOTAS.securityHubOther.burst, perAccount: true },
+  { service: "sts", action: "AssumeRole", ratePerSecond: QUOTAS.assumeRole.rate, burst: QUOTAS.assumeRole.burst, perAccount: true },
+  { service: "organizations", ratePerSecond: QUOTAS.organizations.rate, burst: QUOTAS.organizations.burst, perAccount: true },
+  { service: "iam", ratePerSecond: QUOTAS.iamPerAccount.rate, burst: QUOTAS.iamPerAccount.burst, perAccount: true },
+];
+
+/** Members such that members + 2 − floor(members / 13) ACTIVE accounts = n (every 13th member is suspended). */
+function membersFor(n: number): number {
+  let m = n - 2;
+  while (m + 2 - Math.floor(m / 13) < n) m++;
+  return m;
+}
 
 interface EndpointStats {
   served: [string, number][];
-  throttles: number;
+  throttled: [string, number][];
+  listed: number;
+  /** Findings matching each organization-wide query, in query order. */
+  queryFindings: number[];
 }
 
-const LATENCY_MS = 50;
-const IAM_RATE = 20;
-const CONCURRENCY = Number(process.env["SWEEP_BENCH_CONCURRENCY"] ?? 16);
-
-interface Run {
-  accounts: number;
-  wallMs: number;
-  boundMs: number;
-  bottleneck: string;
-  exitCode: number;
-  throttles: number;
-}
-
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-sampler.unref();
-
-/** Child process mode: serve bigOrganization(n) until told to report and close. */
+/** Child process mode: serve bigOrganization(members) until told to report and close. */
 async function serveEndpoint(members: number): Promise<void> {
-  const aws = await startLocalAws({ world: bigOrganization(members), faults: [{ latencyMs: LATENCY_MS }, { service: "iam", ratePerSecond: IAM_RATE }] });
+  const world = bigOrganization(members);
+  const stored = world.findings[world.securityHubAccountId] ?? [];
+  const queryFindings = findingsQueries(null, "us-east-1", "aws").map((q) => stored.filter((f) => matchesFilters(f, q.filters as Record<string, unknown>)).length);
+  const aws = await startLocalAws({ world, faults: FAULTS });
   process.on("message", (message: unknown) => {
     if (message !== "stats") return;
     const served = new Map<string, number>();
-    let throttles = 0;
+    const throttled = new Map<string, number>();
     for (const r of aws.requests) {
-      if (r.fault === "throttle") throttles++;
-      else served.set(`${r.service}:${r.action}`, (served.get(`${r.service}:${r.action}`) ?? 0) + 1);
+      const key = `${r.service}:${r.action}`;
+      const into = r.fault === "throttle" ? throttled : served;
+      into.set(key, (into.get(key) ?? 0) + 1);
     }
-    const stats: EndpointStats = { served: [...served], throttles };
+    const stats: EndpointStats = { served: [...served], throttled: [...throttled], listed: Object.keys(world.accounts).length, queryFindings };
     process.send?.(stats, () => void aws.close().then(() => process.exit(0)));
   });
   process.send?.({ url: aws.url });
 }
 
 function startEndpointProcess(members: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(__filename, ["--endpoint", String(members)], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const child = fork(__filename, ["--endpoint", String(members)], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: ["--max-old-space-size=2048"] });
   return new Promise((resolve, reject) => {
     child.once("message", (m: unknown) => resolve({ url: (m as { url: string }).url, child }));
     child.once("error", reject);
@@ -68,63 +122,126 @@ function endpointStats(child: ChildProcess): Promise<EndpointStats> {
   });
 }
 
-async function sweep(members: number): Promise<Run> {
+interface BoundTerm {
+  name: string;
+  ms: number;
+  how: string;
+}
+
+/** The bound of the header, for N swept accounts out of `listed`, with the findings pages per query. */
+function boundOf(n: number, listed: number, queryPages: number[]): BoundTerm[] {
+  const L = LATENCY_MS;
+  const pages = Math.ceil(listed / ACCOUNTS_PAGE);
+  const g = queryPages.reduce((a, b) => a + b, 0);
+  const longest = Math.max(...queryPages);
+  const findingsMs = L + Math.max(longest * L, (Math.max(0, g - QUOTAS.getFindings.burst) / QUOTAS.getFindings.rate) * 1000);
+  const listingMs = Math.max(pages * L, (Math.max(0, pages - QUOTAS.organizations.burst) / QUOTAS.organizations.rate) * 1000) + 4 * L;
+  const stsMs = (Math.max(0, n - QUOTAS.assumeRole.burst) / QUOTAS.assumeRole.rate) * 1000;
+  const workMs = L + Math.ceil(n / CONCURRENCY) * 2 * L + 2 * L;
+  return [
+    { name: "findings", ms: findingsMs, how: `${g} GetFindings pages, longest query ${longest}` },
+    { name: "listing", ms: listingMs, how: `${pages} ListAccounts pages` },
+    { name: "sts", ms: stsMs, how: `${n} AssumeRole at ${QUOTAS.assumeRole.rate}/s` },
+    { name: "per-account work", ms: workMs, how: `ceil(${n}/${CONCURRENCY}) × 2 × ${L} ms` },
+  ];
+}
+
+interface Run {
+  accounts: number;
+  members: number;
+  wallMs: number;
+  bound: BoundTerm;
+  peakRss: number;
+  getFindings: number;
+  expectedGetFindings: number;
+  findings: number;
+  throttled: string;
+  fallbacks: number;
+  peakParked: number;
+  exitCode: number;
+}
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+sampler.unref();
+
+async function sweep(accounts: number): Promise<Run> {
+  const members = membersFor(accounts);
   const { url, child } = await startEndpointProcess(members);
-  const aws = { url };
-  const env = endpointEnv(aws.url);
+  const env = endpointEnv(url);
   for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EC2_METADATA_DISABLED"]) process.env[key] = env[key];
   try {
+    (globalThis as { gc?: () => void }).gc?.();
+    peakRss = process.memoryUsage().rss;
     const started = performance.now();
     const result = await runSweep({
       homeRegion: "us-east-1",
       securityHubAccountId: EXAMPLE_IDS.securityTooling,
       managementAccountId: EXAMPLE_IDS.management,
-      endpointUrl: aws.url,
+      endpointUrl: url,
       concurrency: CONCURRENCY,
       timeoutMs: 120_000,
       callTimeoutMs: 10_000,
       retry: { maxAttempts: 8 },
     });
     const wallMs = performance.now() - started;
-    // Calls the endpoint answered without a throttle, per API; the throttled IAM API with most calls bounds the sweep.
     const stats = await endpointStats(child);
     const served = new Map(stats.served);
-    const throttles = stats.throttles;
-    const total = [...served.values()].reduce((a, b) => a + b, 0);
-    const iam = [...served].filter(([api]) => api.startsWith("iam:")).sort((a, b) => b[1] - a[1])[0] ?? ["iam:none", 0];
-    const throttleBoundMs = (iam[1] / IAM_RATE) * 1000;
-    const latencyBoundMs = (LATENCY_MS * total) / CONCURRENCY;
-    const boundMs = Math.max(throttleBoundMs, latencyBoundMs);
-    const bottleneck = throttleBoundMs >= latencyBoundMs ? `${iam[0]} ${iam[1]} calls / ${IAM_RATE}/s` : `latency ${LATENCY_MS} ms × ${total} calls / ${CONCURRENCY}`;
-    const worstMissed = result.accounts.filter((a) => a.controls.some((c) => /throttl|deadline/i.test(c.reasons.join(" ")))).length;
-    if (worstMissed > 0) console.log(`  note: ${worstMissed} account(s) hit throttling beyond retries or the deadline`);
-    return { accounts: result.accounts.length, wallMs, boundMs, bottleneck, exitCode: result.exitCode, throttles };
+    const queryPages = stats.queryFindings.map((f) => Math.max(1, Math.ceil(f / FINDINGS_PAGE)));
+    const terms = boundOf(result.accounts.length, stats.listed, queryPages);
+    const bound = terms.reduce((a, b) => (b.ms > a.ms ? b : a));
+    const notSettled = result.accounts.filter((a) => a.controls.some((c) => /throttl|deadline|interrupted/i.test(c.reasons.join(" ")))).length;
+    if (notSettled > 0) console.log(`  note: ${notSettled} account(s) hit throttling beyond retries or the deadline`);
+    return {
+      accounts: result.accounts.length,
+      members,
+      wallMs,
+      bound,
+      peakRss,
+      getFindings: served.get("securityhub:GetFindings") ?? 0,
+      expectedGetFindings: queryPages.reduce((a, b) => a + b, 0),
+      findings: stats.queryFindings.reduce((a, b) => a + b, 0),
+      throttled: stats.throttled.map(([api, n]) => `${api} ${n}`).join(", ") || "none",
+      fallbacks: result.findings.fallbacks,
+      peakParked: result.stats.peakParkedAccounts,
+      exitCode: result.exitCode,
+    };
   } finally {
     child.kill();
   }
 }
 
+const mark = (ok: boolean): string => (ok ? "met" : "MISSED");
+const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`;
+
 async function main(): Promise<void> {
-  console.log(`sweep: ${LATENCY_MS} ms per call, IAM ${IAM_RATE} req/s per API, concurrency ${CONCURRENCY}`);
-  await sweep(10); // warm-up: SDK modules and connections
+  console.log(`sweep: ${LATENCY_MS} ms per call, concurrency ${CONCURRENCY}; quotas (see header for sources): GetFindings ${QUOTAS.getFindings.rate}/s burst ${QUOTAS.getFindings.burst} shared, AssumeRole ${QUOTAS.assumeRole.rate}/s shared, Organizations ${QUOTAS.organizations.rate}/s shared (assumed), IAM ${QUOTAS.iamPerAccount.rate}/s per API per account (assumed), DescribeHub ${QUOTAS.securityHubOther.rate}/s per account`);
+  await sweep(10); // warm-up: SDK modules, JIT, connections
   const runs: Run[] = [];
-  for (const members of [100, 1000]) {
-    const run = await sweep(members);
+  for (const n of SIZES) {
+    const run = await sweep(n);
     runs.push(run);
+    const ratio = run.wallMs / run.bound.ms;
     console.log(
-      `${String(run.accounts).padStart(5)} accounts: wall ${(run.wallMs / 1000).toFixed(1)} s, bound ${(run.boundMs / 1000).toFixed(1)} s (${run.bottleneck}), ratio ${(run.wallMs / run.boundMs).toFixed(2)} (goal ≤ 1.25), ${run.throttles} throttled calls, exit ${run.exitCode}`,
+      `${String(run.accounts).padStart(6)} accounts (${run.members} members + 2, ${run.members + 2 - run.accounts} suspended skipped): ` +
+        `wall ${(run.wallMs / 1000).toFixed(1)} s, bound ${(run.bound.ms / 1000).toFixed(1)} s (${run.bound.name}: ${run.bound.how}), ` +
+        `ratio ${ratio.toFixed(2)} (goal ≤ 1.25: ${mark(ratio <= 1.25)}), peak RSS ${mib(run.peakRss)} (goal < 512 MiB: ${mark(run.peakRss < 512 * 1048576)})`,
     );
+    console.log(
+      `        GetFindings: ${run.getFindings} requests for ${run.findings} findings (expected sum of ceil(F_q/100) = ${run.expectedGetFindings}: ${mark(run.getFindings === run.expectedGetFindings)}; ` +
+        `per-account reads would send ${3 * run.accounts}); per-account fallbacks ${run.fallbacks}; most accounts parked at once ${run.peakParked}; throttled: ${run.throttled}; exit ${run.exitCode}`,
+    );
+    if (run.accounts >= 10_000) console.log(`        ${run.accounts} accounts in ${(run.wallMs / 1000).toFixed(0)} s (goal under 10 minutes: ${mark(run.wallMs < 600_000)})`);
   }
-  const [small, large] = runs as [Run, Run];
-  const perSmall = small.wallMs / small.accounts;
-  const perLarge = large.wallMs / large.accounts;
-  console.log(`per account: ${perSmall.toFixed(1)} ms at ${small.accounts}, ${perLarge.toFixed(1)} ms at ${large.accounts}; growth ratio ${(perLarge / perSmall).toFixed(2)} (goal ≤ 1.25: linear)`);
-  console.log(`peak RSS ${(peakRss / 1048576).toFixed(0)} MiB, sweeping process (goal < 256 MiB)`);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc !== undefined) {
-    gc();
-    console.log(`heap retained after the sweeps (after GC): ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB (what the sweep keeps: verdicts, not sessions)`);
+  const at = (n: number): Run | undefined => runs.find((r) => r.accounts === n);
+  const thousand = at(1000);
+  const tenThousand = at(10_000);
+  if (thousand !== undefined && tenThousand !== undefined) {
+    const per1k = thousand.wallMs / thousand.accounts;
+    const per10k = tenThousand.wallMs / tenThousand.accounts;
+    console.log(`per account: ${per1k.toFixed(2)} ms at 1,000, ${per10k.toFixed(2)} ms at 10,000; ratio ${(per10k / per1k).toFixed(2)} (goal ≤ 1.1: ${mark(per10k / per1k <= 1.1)})`);
   }
+  console.log(`peak RSS over all runs (process lifetime): ${mib(process.resourceUsage().maxRSS * 1024)}`);
   clearInterval(sampler);
 }
 

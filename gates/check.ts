@@ -7,7 +7,7 @@
  */
 import { CONTROL_IAM3, CONTROL_IAM4, type ControlId } from "../modules/constants";
 import { Deadline, sleep, type CallPolicy } from "./aws/call";
-import { AwsClientFactory, gateSessionName } from "./aws/clients";
+import { AwsClientFactory, gateSessionName, type AwsSettings } from "./aws/clients";
 import { reevaluateRootKeyRules } from "./aws/config-rules";
 import { collectAccountEvidence, type AccountEvidence } from "./collect/account";
 import { readAccountStatus } from "./collect/account-status";
@@ -34,13 +34,18 @@ function policyFor(opts: CheckAccountOptions, budgetMs: number): CallPolicy {
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
     retry: { ...DEFAULTS.retry, ...opts.retry },
   };
-  if (opts.limiter !== undefined) policy.limiter = opts.limiter;
+  if (opts.limiter !== undefined) {
+    policy.limiter = opts.limiter;
+    // The account's own APIs (IAM, DescribeHub) spend its own quota, not one shared with other accounts.
+    policy.limiterScope = opts.accountId;
+  }
   if (opts.signal !== undefined) policy.signal = opts.signal;
   return policy;
 }
 
-export function clientFactoryFor(opts: CheckAccountOptions): AwsClientFactory {
-  const settings = {
+export function clientFactoryFor(opts: CheckAccountOptions, extra: Pick<AwsSettings, "maxSockets"> = {}): AwsClientFactory {
+  const settings: AwsSettings = {
+    ...extra,
     region: opts.homeRegion,
     partition: opts.partition ?? DEFAULTS.partition,
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
@@ -81,6 +86,7 @@ export async function evaluateOnce(opts: CheckAccountOptions, aws: AwsClientFact
       readLastUsed: opts.readKeyLastUsed === true,
       concurrency: opts.iamConcurrency ?? DEFAULTS.iamConcurrency,
     },
+    ...opts.sweepReads,
   });
   const iam4 = decideIam4(evidence.iam4);
   const iam3 = decideIam3(evidence.iam3);

@@ -6,6 +6,7 @@ import { CONTROL_IAM4, DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, GATE_CONTROLS, GATE_READ
 import { partitionOfRegion } from "../modules/config/regions";
 import type { CallRateLimiter, RetryPolicy } from "./aws/call";
 import { DEFAULT_RETRY } from "./aws/call";
+import type { CollectRequest } from "./collect/account";
 import type { AccessKeyException, AccountStatusEvidence, Read } from "./types";
 
 export interface CheckAccountOptions {
@@ -62,6 +63,8 @@ export interface CheckAccountOptions {
   signal?: AbortSignal;
   /** Sweep: the account's Organizations status from the listing; without it the check calls DescribeAccount. */
   knownAccountStatus?: Read<AccountStatusEvidence>;
+  /** Sweep: the account's share of the organization-wide reads (findings, root credentials management). */
+  sweepReads?: Pick<CollectRequest, "findings" | "onOwnReadsDone" | "rootCredentialsManagement">;
 }
 
 export interface PromoteAccountOptions extends CheckAccountOptions {

@@ -43,12 +43,17 @@ export interface CallPolicy {
   limiter?: CallRateLimiter;
   /** Sweep cancellation (Ctrl-C): aborts the attempt in flight and any wait for the limiter. */
   signal?: AbortSignal;
+  /**
+   * The member account the calls are made in: the limiter gives its per-account APIs (IAM, DescribeHub)
+   * buckets of their own, as AWS throttles them per account. Shared APIs ignore it.
+   */
+  limiterScope?: string;
 }
 
 /** What callAws needs from a rate limiter (gates/sweep/limiter.ts implements it). */
 export interface CallRateLimiter {
-  acquire(api: string, signal?: AbortSignal): Promise<void>;
-  record(api: string, outcome: "ok" | "throttled" | "failed"): void;
+  acquire(api: string, signal?: AbortSignal, scope?: string): Promise<void>;
+  record(api: string, outcome: "ok" | "throttled" | "failed", scope?: string): void;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,18 +97,18 @@ export async function callAws<T>(api: string, policy: CallPolicy, attempt: (sign
     if (policy.signal?.aborted === true) throw fail("timeout", "Interrupted", "the sweep was interrupted");
     if (policy.limiter !== undefined) {
       try {
-        await policy.limiter.acquire(api, policy.signal);
+        await policy.limiter.acquire(api, policy.signal, policy.limiterScope);
       } catch {
         throw fail("timeout", "Interrupted", "the sweep was interrupted");
       }
     }
     try {
       const value = await attemptOnce(attempt, limit, policy.signal);
-      policy.limiter?.record(api, "ok");
+      policy.limiter?.record(api, "ok", policy.limiterScope);
       return value;
     } catch (err) {
       const c = classifyAwsError(err);
-      policy.limiter?.record(api, c.kind === "throttled" ? "throttled" : "failed");
+      policy.limiter?.record(api, c.kind === "throttled" ? "throttled" : "failed", policy.limiterScope);
       if (c.kind === "timeout") {
         if (cutByDeadline) throw fail("timeout", DEADLINE_EXCEEDED, `the account deadline (${deadlineSeconds()}) passed while waiting for an answer (attempt ${n})`);
         if (n >= policy.retry.maxAttempts) throw fail("timeout", CALL_TIMEOUT, `no answer within the call timeout of ${policy.callTimeoutMs} ms (${n} attempts)`);

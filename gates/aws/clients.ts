@@ -11,6 +11,8 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { callAws, type CallPolicy } from "./call";
 import { AwsCallError } from "./errors";
 
@@ -24,6 +26,12 @@ export interface AwsSettings {
   /** Role assumed in every account the gate reads (member and security-tooling). */
   roleName: string;
   sessionName: string;
+  /**
+   * Connections kept open per endpoint (default the SDK's 50). A sweep raises it with its concurrency:
+   * every account's calls share these connections, and requests beyond it queue for a socket
+   * (https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html).
+   */
+  maxSockets?: number;
 }
 
 export interface TemporaryCredentials {
@@ -95,6 +103,8 @@ const SESSION_REFRESH_MARGIN_MS = 60_000;
 export class AwsClientFactory {
   readonly settings: AwsSettings;
   private readonly handler: NodeHttpHandler;
+  /** Set on a factory made by `sibling`: it borrows the parent's connections and own-credential clients. */
+  private readonly parent: AwsClientFactory | undefined;
   private readonly assumed = new Map<string, { clients: Promise<AccountClients>; expiresAtMs: number | null }>();
   private ownSts: STSClient | undefined;
   private ownRegionalSts: STSClient | undefined;
@@ -102,13 +112,29 @@ export class AwsClientFactory {
   private ownOrganizations: OrganizationsClient | undefined;
   private ownAccount: AccountClients | undefined;
 
-  constructor(settings: AwsSettings) {
+  constructor(settings: AwsSettings, parent?: AwsClientFactory) {
     this.settings = settings;
-    this.handler = new NodeHttpHandler({
-      connectionTimeout: Math.min(settings.callTimeoutMs, 5_000),
-      requestTimeout: settings.callTimeoutMs,
-      throwOnRequestTimeout: true,
-    });
+    this.parent = parent;
+    this.handler =
+      parent?.handler ??
+      new NodeHttpHandler({
+        connectionTimeout: Math.min(settings.callTimeoutMs, 5_000),
+        requestTimeout: settings.callTimeoutMs,
+        throwOnRequestTimeout: true,
+        ...(settings.maxSockets !== undefined
+          ? { httpAgent: new HttpAgent({ keepAlive: true, maxSockets: settings.maxSockets }), httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: settings.maxSockets }) }
+          : {}),
+      });
+  }
+
+  /**
+   * A factory for another account of the same run (a sweep's next account): it shares this one's HTTP
+   * connections (kept alive, not opened per account) and its clients with the gate's own credentials (one
+   * STS client assumes every account's role), and keeps its own assumed sessions, named `sessionName`.
+   * Its destroy() forgets those sessions and leaves the shared connections open.
+   */
+  sibling(sessionName: string): AwsClientFactory {
+    return new AwsClientFactory({ ...this.settings, sessionName }, this.parent ?? this);
   }
 
   private config(credentials?: TemporaryCredentials): ClientConfig {
@@ -120,12 +146,14 @@ export class AwsClientFactory {
 
   /** Organizations with the gate's own credentials (management account): tagging, moving, listing. */
   organizations(): OrganizationsClient {
+    if (this.parent !== undefined) return this.parent.organizations();
     this.ownOrganizations ??= new OrganizationsClient(this.config());
     return this.ownOrganizations;
   }
 
   /** STS with the gate's own credentials (AssumeRole, GetCallerIdentity). */
   sts(): STSClient {
+    if (this.parent !== undefined) return this.parent.sts();
     this.ownSts ??= new STSClient(this.config());
     return this.ownSts;
   }
@@ -151,6 +179,7 @@ export class AwsClientFactory {
    * UseGlobalEndpoint); --endpoint-url / AWS_ENDPOINT_URL still win, as for every client.
    */
   regionalSts(): STSClient {
+    if (this.parent !== undefined) return this.parent.regionalSts();
     this.ownRegionalSts ??= new STSClient({ ...this.config(), useGlobalEndpoint: false });
     return this.ownRegionalSts;
   }
@@ -162,6 +191,7 @@ export class AwsClientFactory {
 
   /** IAM with the gate's own credentials: ListOrganizationsFeatures in the management account. */
   managementIam(): IAMClient {
+    if (this.parent !== undefined) return this.parent.managementIam();
     this.ownIam ??= new IAMClient(this.config());
     return this.ownIam;
   }
@@ -215,9 +245,10 @@ export class AwsClientFactory {
     return new AccountClients(accountId, this.config(credentials));
   }
 
-  /** Closes pooled connections so the process can exit promptly. */
+  /** Closes pooled connections so the process can exit promptly (a sibling only forgets its sessions). */
   destroy(): void {
-    this.handler.destroy();
+    this.assumed.clear();
+    if (this.parent === undefined) this.handler.destroy();
   }
 }
 

@@ -21,7 +21,7 @@ export interface CollectContext {
  * Runs a read and returns Read<T>: never throws. Any error becomes a ReadFailure with its kind,
  * so a failing source can only ever make the verdict worse, never read as "clean".
  */
-export async function readSource<T>(ctx: CollectContext, where: ReadLocation, read: () => Promise<T>): Promise<Read<T>> {
+export async function readSource<T>(ctx: Pick<CollectContext, "clock">, where: ReadLocation, read: () => Promise<T>): Promise<Read<T>> {
   try {
     const value = await read();
     return { ok: true, value, observedAt: ctx.clock().toISOString(), ...where };

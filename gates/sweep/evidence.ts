@@ -4,13 +4,16 @@
  * plus an index naming each bundle with its verdict, check time and digest, the accounts skipped as
  * not ACTIVE (with --revoke, what became of their ready tag) and the sweep's errors, digested itself.
  * `guardrails verify <index>` re-checks the index and every bundle it names.
+ *
+ * The index is streamed (gates/evidence/index-file.ts IndexStream): each account's entry is written
+ * as soon as its bundle is, so memory does not grow with the organization; entries are in the order
+ * accounts finished.
  */
 import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
-import { buildBundle, buildIndex, writeBundle, writeIndex } from "../evidence/bundle";
-import type { IndexExtras } from "../evidence/index-file";
-import type { EvidenceIndexEntry } from "../evidence/schema";
-import type { AccountVerdict } from "../types";
+import { join, relative } from "node:path";
+import { buildBundle, writeBundle } from "../evidence/bundle";
+import { IndexStream, type IndexExtras } from "../evidence/index-file";
+import type { AccountVerdict, EvidenceRef } from "../types";
 import { putEvidenceObject, type EvidenceBucketTarget } from "./evidence-bucket";
 import type { OrgCall } from "./organization";
 import { runPool } from "./scheduler";
@@ -24,6 +27,7 @@ export interface EvidenceUpload {
 }
 
 export interface SweepEvidence {
+  /** The sweep's verdicts, each with its bundle (set when the writer was given the result). */
   accounts: AccountVerdict[];
   index: { path: string; sha256: string };
   /** Object keys written to the bucket (index last). */
@@ -37,6 +41,76 @@ function markdownPathOf(jsonPath: string): string {
   return jsonPath.replace(/\.json$/, ".md");
 }
 
+/** Relative to the index, so the directory (or the bucket prefix) can be copied as a whole. */
+function relativeKey(dir: string, path: string): string {
+  return relative(dir, path).split("\\").join("/");
+}
+
+/** Bundles and the index of one sweep, written as accounts finish. */
+export class SweepEvidenceWriter {
+  /** Bundle paths named by the index so far (relative), for the upload once the sweep is done. */
+  private readonly named: string[] = [];
+  private readonly entered = new Set<string>();
+
+  private constructor(
+    readonly dir: string,
+    private readonly index: IndexStream,
+  ) {}
+
+  static async open(dir: string): Promise<SweepEvidenceWriter> {
+    return new SweepEvidenceWriter(dir, await IndexStream.open(dir));
+  }
+
+  /**
+   * Names the account's bundle in the index, writing a bundle of the verdict alone first when it has
+   * none (not checked: error, watchdog, interruption). An account is entered once; a second call
+   * returns the verdict unchanged.
+   */
+  async add(verdict: AccountVerdict): Promise<AccountVerdict> {
+    if (this.entered.has(verdict.accountId)) return verdict;
+    this.entered.add(verdict.accountId);
+    let evidence: EvidenceRef | null = verdict.evidence;
+    if (evidence === null) {
+      const written = await writeBundle(this.dir, buildBundle({ verdict, config: null }));
+      evidence = { path: written.jsonPath, sha256: written.sha256 };
+    }
+    const path = relativeKey(this.dir, evidence.path);
+    await this.index.append({ accountId: verdict.accountId, verdict: verdict.verdict, checkedAt: verdict.checkedAt, sha256: evidence.sha256, path });
+    this.named.push(path);
+    return { ...verdict, evidence };
+  }
+
+  get entries(): number {
+    return this.index.entries;
+  }
+
+  /** Closes the index (skipped accounts, errors) and, when asked, copies bundles then the index to the bucket. */
+  async finish(generatedAt: string, extras: IndexExtras = {}, upload?: EvidenceUpload): Promise<Omit<SweepEvidence, "accounts">> {
+    const index = await this.index.close(generatedAt, extras);
+    const result = { index, uploaded: [] as string[], uploadErrors: [] as string[] };
+    if (upload === undefined) return result;
+    const files = this.named.flatMap((key) => [key, markdownPathOf(key)]);
+    const put = async (key: string): Promise<void> => {
+      try {
+        const done = await putEvidenceObject(upload.s3, upload.call, upload.target, key, await readFile(join(this.dir, key)));
+        result.uploaded.push(done.key);
+      } catch (err) {
+        result.uploadErrors.push(`could not write ${key} to s3://${upload.target.bucket}/${upload.target.prefix}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+    await runPool(files, put, { concurrency: upload.concurrency ?? 8 });
+    // The index goes last: once it is in the bucket, every object it names is there.
+    if (result.uploadErrors.length === 0) await put(relativeKey(this.dir, index.path));
+    else result.uploadErrors.push("the index was not written to the bucket because some bundles were not");
+    return result;
+  }
+
+  async discard(): Promise<void> {
+    await this.index.discard();
+  }
+}
+
+/** Bundles (for verdicts without one) and the index for a finished list of verdicts, in their order. */
 export async function writeSweepEvidence(
   accounts: readonly AccountVerdict[],
   evidenceDir: string,
@@ -44,44 +118,8 @@ export async function writeSweepEvidence(
   upload?: EvidenceUpload,
   extras: IndexExtras = {},
 ): Promise<SweepEvidence> {
+  const writer = await SweepEvidenceWriter.open(evidenceDir);
   const withEvidence: AccountVerdict[] = [];
-  for (const v of accounts) {
-    if (v.evidence !== null) {
-      withEvidence.push(v);
-      continue;
-    }
-    // Not checked (error, watchdog, interruption): the bundle still records the verdict and the reason.
-    const written = await writeBundle(evidenceDir, buildBundle({ verdict: v, config: null }));
-    withEvidence.push({ ...v, evidence: { path: written.jsonPath, sha256: written.sha256 } });
-  }
-  const entries: EvidenceIndexEntry[] = withEvidence.map((v) => ({
-    accountId: v.accountId,
-    verdict: v.verdict,
-    checkedAt: v.checkedAt,
-    sha256: (v.evidence as { sha256: string }).sha256,
-    // Relative to the index, so the directory (or the bucket prefix) can be copied as a whole.
-    path: relative(evidenceDir, (v.evidence as { path: string }).path).split("\\").join("/"),
-  }));
-  const index = await writeIndex(evidenceDir, buildIndex(entries, generatedAt, extras));
-  const result: SweepEvidence = { accounts: withEvidence, index, uploaded: [], uploadErrors: [] };
-  if (upload === undefined) return result;
-
-  const files = withEvidence.flatMap((v) => {
-    const json = (v.evidence as { path: string }).path;
-    return [json, markdownPathOf(json)];
-  });
-  const put = async (path: string): Promise<void> => {
-    const key = relative(evidenceDir, path).split("\\").join("/");
-    try {
-      const done = await putEvidenceObject(upload.s3, upload.call, upload.target, key, await readFile(path));
-      result.uploaded.push(done.key);
-    } catch (err) {
-      result.uploadErrors.push(`could not write ${key} to s3://${upload.target.bucket}/${upload.target.prefix}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
-  await runPool(files, put, { concurrency: upload.concurrency ?? 8 });
-  // The index goes last: once it is in the bucket, every object it names is there.
-  if (result.uploadErrors.length === 0) await put(index.path);
-  else result.uploadErrors.push("the index was not written to the bucket because some bundles were not");
-  return result;
+  for (const v of accounts) withEvidence.push(await writer.add(v));
+  return { accounts: withEvidence, ...(await writer.finish(generatedAt, extras, upload)) };
 }

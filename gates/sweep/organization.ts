@@ -2,7 +2,9 @@
  * Which accounts a sweep covers: every ACTIVE account of the organization (management and
  * security-tooling accounts included), or every ACTIVE account under the given OUs, nested OUs
  * included. Every list is read to its last page; accounts that are not ACTIVE are returned apart so
- * the summary can say they were skipped and why.
+ * the summary can say they were skipped and why. Each page is handed to `onPage` as it arrives, so a
+ * sweep checks the first accounts while the rest are still being listed (ListAccounts answers at most
+ * 20 accounts a page: 500 pages, one after the other, for 10,000 accounts).
  */
 import {
   ListAccountsCommand,
@@ -39,14 +41,20 @@ export interface AccountListing {
 /** Guards against a service that keeps returning a NextToken. */
 const MAX_PAGES = 10_000;
 
-async function allPages<P extends { NextToken?: string | undefined }>(fetch: (token: string | undefined) => Promise<P>): Promise<P[]> {
-  const pages: P[] = [];
+/**
+ * ListAccounts / ListAccountsForParent MaxResults: 1 to 20
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html); asked for
+ * explicitly, so the page size does not depend on the service's default.
+ */
+export const ACCOUNTS_PAGE_SIZE = 20;
+
+async function eachPage<P extends { NextToken?: string | undefined }>(fetch: (token: string | undefined) => Promise<P>, onPage: (page: P) => void): Promise<void> {
   let token: string | undefined;
   for (let n = 0; n < MAX_PAGES; n++) {
     const page = await fetch(token);
-    pages.push(page);
+    onPage(page);
     token = page.NextToken;
-    if (token === undefined || token === "") return pages;
+    if (token === undefined || token === "") return;
   }
   throw new Error(`pagination did not end after ${MAX_PAGES} pages`);
 }
@@ -66,32 +74,45 @@ export interface ListingLocation {
   clock?: () => Date;
 }
 
-function sortInto(listing: AccountListing, seen: Set<string>, accounts: readonly Account[], parentId: string | null, api: string, where?: ListingLocation): void {
+/** A page's accounts as the sweep takes them: ACTIVE ones to check, the others skipped. */
+export type ListingPageHandler = (page: AccountListing) => void;
+
+function sortInto(listing: AccountListing, seen: Set<string>, accounts: readonly Account[], parentId: string | null, api: string, where: ListingLocation | undefined, onPage: ListingPageHandler | undefined): void {
   const observedAt = (where?.clock ?? ((): Date => new Date()))().toISOString();
+  const page: AccountListing = { accounts: [], skipped: [] };
   for (const a of accounts) {
     if (a.Id === undefined || seen.has(a.Id)) continue;
     seen.add(a.Id);
     const status = statusOf(a);
     if (status !== "ACTIVE") {
-      listing.skipped.push({ id: a.Id, name: a.Name ?? "", status });
+      page.skipped.push({ id: a.Id, name: a.Name ?? "", status });
       continue;
     }
     const account: OrgAccount = { id: a.Id, name: a.Name ?? "", parentId };
     if (where !== undefined) {
       account.statusRead = { ok: true, value: { state: a.State ?? null, status: a.Status ?? null }, observedAt, accountId: where.accountId, region: where.region, api };
     }
-    listing.accounts.push(account);
+    page.accounts.push(account);
   }
+  listing.accounts.push(...page.accounts);
+  listing.skipped.push(...page.skipped);
+  if (page.accounts.length > 0 || page.skipped.length > 0) onPage?.(page);
 }
 
-export async function listOrganizationAccounts(org: OrganizationsClient, call: OrgCall, ouIds: readonly string[] = [], where?: ListingLocation): Promise<AccountListing> {
+export async function listOrganizationAccounts(
+  org: OrganizationsClient,
+  call: OrgCall,
+  ouIds: readonly string[] = [],
+  where?: ListingLocation,
+  onPage?: ListingPageHandler,
+): Promise<AccountListing> {
   const listing: AccountListing = { accounts: [], skipped: [] };
   const seen = new Set<string>();
   if (ouIds.length === 0) {
-    const pages = await allPages((NextToken) =>
-      call("organizations:ListAccounts", (abortSignal) => org.send(new ListAccountsCommand({ NextToken }), { abortSignal })),
+    await eachPage(
+      (NextToken) => call("organizations:ListAccounts", (abortSignal) => org.send(new ListAccountsCommand({ NextToken, MaxResults: ACCOUNTS_PAGE_SIZE }), { abortSignal })),
+      (p) => sortInto(listing, seen, p.Accounts ?? [], null, "organizations:ListAccounts", where, onPage),
     );
-    for (const p of pages) sortInto(listing, seen, p.Accounts ?? [], null, "organizations:ListAccounts", where);
     return listing;
   }
   // Breadth first over the OU tree; an OU named twice (or under another named OU) is read once.
@@ -101,20 +122,24 @@ export async function listOrganizationAccounts(org: OrganizationsClient, call: O
     const parentId = queue.shift() as string;
     if (visited.has(parentId)) continue;
     visited.add(parentId);
-    const [accountPages, ouPages] = await Promise.all([
-      allPages((NextToken) =>
-        call("organizations:ListAccountsForParent", (abortSignal) =>
-          org.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken }), { abortSignal }),
-        ),
+    await Promise.all([
+      eachPage(
+        (NextToken) =>
+          call("organizations:ListAccountsForParent", (abortSignal) =>
+            org.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: ACCOUNTS_PAGE_SIZE }), { abortSignal }),
+          ),
+        (p) => sortInto(listing, seen, p.Accounts ?? [], parentId, "organizations:ListAccountsForParent", where, onPage),
       ),
-      allPages((NextToken) =>
-        call("organizations:ListOrganizationalUnitsForParent", (abortSignal) =>
-          org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken }), { abortSignal }),
-        ),
+      eachPage(
+        (NextToken) =>
+          call("organizations:ListOrganizationalUnitsForParent", (abortSignal) =>
+            org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken }), { abortSignal }),
+          ),
+        (p) => {
+          for (const ou of p.OrganizationalUnits ?? []) if (ou.Id !== undefined) queue.push(ou.Id);
+        },
       ),
     ]);
-    for (const p of accountPages) sortInto(listing, seen, p.Accounts ?? [], parentId, "organizations:ListAccountsForParent", where);
-    for (const p of ouPages) for (const ou of p.OrganizationalUnits ?? []) if (ou.Id !== undefined) queue.push(ou.Id);
   }
   return listing;
 }

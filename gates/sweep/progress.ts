@@ -2,12 +2,15 @@
  * Sweep progress on stderr (stdout carries the report). On a terminal: one cli-progress bar with
  * accounts done, failing, inconclusive and ETA. Otherwise (CI logs, files): plain lines, one per
  * account for small sweeps, every `every` accounts for large ones, so a 1,000-account log stays short.
+ * Checks start while accounts are still being listed: until the listing is complete (`start`), the
+ * total is what has been listed so far, and PASS lines are thinned as for a large sweep.
  */
 import { Presets, SingleBar } from "cli-progress";
 import type { AccountVerdict } from "../types";
 import type { SweepProgress } from "./index";
 
 export interface ProgressReporter {
+  /** The listing is complete: `total` accounts are in scope (updates may have come before). */
   start(total: number): void;
   update(verdict: AccountVerdict, progress: SweepProgress): void;
   stop(): void;
@@ -23,14 +26,17 @@ export interface ProgressOptions {
   every?: number;
 }
 
+/** Plain mode's cadence while the total is not known yet. */
+const EVERY_WHILE_LISTING = 50;
+
 function etaText(p: SweepProgress, nowMs: number): string {
-  if (p.done === 0) return "ETA unknown";
+  if (p.done === 0 || !p.listingComplete) return "ETA unknown";
   const perAccount = (nowMs - p.startedAtMs) / p.done;
   return `ETA ${Math.ceil((perAccount * (p.total - p.done)) / 1000)} s`;
 }
 
 export function plainProgressLine(v: AccountVerdict, p: SweepProgress, nowMs: number = Date.now()): string {
-  return `sweep ${p.done}/${p.total}: ${v.accountId} ${v.verdict} (pass ${p.pass}, fail ${p.fail}, inconclusive ${p.inconclusive}; ${etaText(p, nowMs)})`;
+  return `sweep ${p.done}/${p.total}${p.listingComplete ? "" : "+"}: ${v.accountId} ${v.verdict} (pass ${p.pass}, fail ${p.fail}, inconclusive ${p.inconclusive}; ${etaText(p, nowMs)})`;
 }
 
 export function createProgressReporter(opts: ProgressOptions): ProgressReporter {
@@ -44,13 +50,28 @@ export function createProgressReporter(opts: ProgressOptions): ProgressReporter 
       },
       Presets.shades_classic,
     );
+    let started = false;
+    const ensureStarted = (total: number): void => {
+      if (started) return;
+      started = true;
+      bar.start(total, 0, { fail: 0, inconclusive: 0 });
+    };
     return {
-      start: (total) => bar.start(total, 0, { fail: 0, inconclusive: 0 }),
-      update: (_v, p) => bar.update(p.done, { fail: p.fail, inconclusive: p.inconclusive }),
-      stop: () => bar.stop(),
+      start: (total) => {
+        ensureStarted(total);
+        bar.setTotal(total);
+      },
+      update: (_v, p) => {
+        ensureStarted(p.total);
+        if (bar.getTotal() !== p.total) bar.setTotal(p.total);
+        bar.update(p.done, { fail: p.fail, inconclusive: p.inconclusive });
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
     };
   }
-  let every = opts.every ?? 1;
+  let every = opts.every ?? EVERY_WHILE_LISTING;
   return {
     start: (total) => {
       every = opts.every ?? (total <= 100 ? 1 : Math.ceil(total / 20));

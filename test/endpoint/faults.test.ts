@@ -1,5 +1,5 @@
 /** Fault injection as the SDK experiences it: retries, modelled errors, deserialization failures, timeouts. */
-import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { GenerateCredentialReportCommand, GetAccountSummaryCommand, IAMClient } from "@aws-sdk/client-iam";
 import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ConfigServiceClient, DescribeConfigRulesCommand } from "@aws-sdk/client-config-service";
@@ -135,6 +135,20 @@ describe("timing faults", () => {
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => sts.send(new GetCallerIdentityCommand({}))));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     expect(aws.faults[0].applied).toBe(3);
+  });
+
+  test("ratePerSecond with perAccount: each calling account has its own bucket, as AWS throttles per account", async () => {
+    aws.faults.push({ service: "iam", action: "GetAccountSummary", ratePerSecond: 2, perAccount: true });
+    const sts = new STSClient(clientConfig(aws.url, { maxAttempts: 1 }));
+    const iamIn = async (accountId: string): Promise<IAMClient> => {
+      const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/GuardrailsGateReadOnly`, RoleSessionName: "gate" }))).Credentials;
+      return new IAMClient({ ...clientConfig(aws.url, { maxAttempts: 1 }), credentials: { accessKeyId: c?.AccessKeyId ?? "", secretAccessKey: c?.SecretAccessKey ?? "", sessionToken: c?.SessionToken ?? "" } });
+    };
+    const [a, b] = [await iamIn(EXAMPLE_IDS.clean), await iamIn(EXAMPLE_IDS.inactiveRootKey)];
+    const burst = (iam: IAMClient) => Promise.allSettled(Array.from({ length: 3 }, () => iam.send(new GetAccountSummaryCommand({}))));
+    const [ra, rb] = await Promise.all([burst(a), burst(b)]);
+    expect([ra, rb].map((r) => r.filter((x) => x.status === "fulfilled").length)).toEqual([2, 2]);
+    expect(aws.faults[0]?.applied).toBe(2);
   });
 
   test("close() ends hanging sockets", async () => {

@@ -36,6 +36,11 @@ export interface FaultRule {
   ratePerSecond?: number;
   /** Bucket size for ratePerSecond (default = ratePerSecond). */
   burst?: number;
+  /**
+   * One bucket per calling account too (service, action, caller), as AWS throttles an account's calls
+   * against that account's own quota (IAM in each member account); default one bucket for all callers.
+   */
+  perAccount?: boolean;
   /** Let this many matching calls through untouched first. */
   after?: number;
   /** Affect at most this many calls (after `after`); omitted = every call. */
@@ -115,7 +120,7 @@ export class FaultEngine {
       perRule = new Map();
       this.buckets.set(rule, perRule);
     }
-    const key = `${call.service}:${call.action}`;
+    const key = rule.perAccount === true ? `${call.service}:${call.action}@${call.accountId}` : `${call.service}:${call.action}`;
     const bucket = perRule.get(key) ?? { tokens: capacity, updatedMs: nowMs };
     bucket.tokens = Math.min(capacity, bucket.tokens + ((nowMs - bucket.updatedMs) / 1000) * rate);
     bucket.updatedMs = nowMs;

@@ -235,3 +235,29 @@ export function matchesFilters(finding: AsffFinding, filters: Record<string, unk
   }
   return true;
 }
+
+/**
+ * GetFindings SortCriteria: `[{Field, SortOrder: "asc" | "desc"}]`, "The finding attributes used to sort
+ * the list of returned findings" (API_GetFindings.html, API_SortCriterion.html). The endpoint sorts on
+ * the string fields it filters on, stably (equal keys keep their stored order); an unknown field is
+ * rejected loudly rather than ignored.
+ */
+export function sortFindings(findings: AsffFinding[], criteria: unknown): AsffFinding[] {
+  if (!Array.isArray(criteria) || criteria.length === 0) return findings;
+  const keys = (criteria as { Field?: string; SortOrder?: string }[]).map((c) => {
+    const getter = c.Field === undefined ? undefined : FIELD[c.Field];
+    if (getter === undefined) throw new ServiceError("InvalidInputException", `The local endpoint does not sort by ${String(c.Field)}`, 400);
+    return { get: (f: AsffFinding) => getter(f)[0] ?? "", sign: c.SortOrder === "desc" ? -1 : 1 };
+  });
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => {
+      for (const k of keys) {
+        const x = k.get(a.f);
+        const y = k.get(b.f);
+        if (x !== y) return x < y ? -k.sign : k.sign;
+      }
+      return a.i - b.i;
+    })
+    .map((e) => e.f);
+}

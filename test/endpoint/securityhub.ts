@@ -5,7 +5,7 @@
  * GET /findingAggregator/list, GET /configurationPolicy/list. Findings are read from the calling account's
  * store, i.e. the aggregating account sees every member's findings; filters are applied server-side.
  */
-import { matchesFilters, validateFilters } from "./findings";
+import { matchesFilters, sortFindings, validateFilters } from "./findings";
 import type { CallContext, ServiceHandler, ServiceRequest } from "./service";
 import { callerArn } from "./sts";
 import { ServiceError, decodeToken, encodeToken, page, pageSize, restJsonError, restJsonResponse } from "./wire";
@@ -102,7 +102,7 @@ function dispatch(ctx: CallContext, input: Input): unknown {
       const filters = typeof input["Filters"] === "object" && input["Filters"] !== null ? (input["Filters"] as Input) : {};
       validateFilters(filters);
       const stored = ctx.world.findings[ctx.accountId] ?? [];
-      const matching = stored.filter((f) => matchesFilters(f, filters));
+      const matching = sortFindings(stored.filter((f) => matchesFilters(f, filters)), input["SortCriteria"]);
       const offset = decodeToken(typeof input["NextToken"] === "string" ? input["NextToken"] : undefined, "InvalidInputException");
       const slice = page(matching, offset, pageSize(input["MaxResults"], 100, 100));
       return { Findings: slice.items, NextToken: slice.next === undefined ? undefined : encodeToken(slice.next) };

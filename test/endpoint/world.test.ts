@@ -76,6 +76,15 @@ describe("GetFindings server-side filters", () => {
         .toEqual(["IAM.3/us-east-1/FAILED/ACTIVE"]);
       await expect(hub.send(new GetFindingsCommand({ Filters: { Title: [{ Value: "x", Comparison: "EQUALS" }] } }))).rejects.toMatchObject({ name: "InvalidInputException" });
 
+      // SortCriteria: ascending and descending by a field; a field the endpoint cannot sort by is refused, not ignored.
+      const accounts = async (SortOrder: "asc" | "desc") =>
+        ((await hub.send(new GetFindingsCommand({ SortCriteria: [{ Field: "AwsAccountId", SortOrder }], MaxResults: 100 }))).Findings ?? []).map((f) => f.AwsAccountId ?? "");
+      const ascending = await accounts("asc");
+      expect(ascending).toEqual([...ascending].sort());
+      expect(new Set(ascending).size).toBeGreaterThan(2);
+      expect(await accounts("desc")).toEqual([...ascending].reverse().sort().reverse());
+      await expect(hub.send(new GetFindingsCommand({ SortCriteria: [{ Field: "Note", SortOrder: "asc" }] }))).rejects.toMatchObject({ name: "InvalidInputException" });
+
       let pages = 0;
       let total = 0;
       for await (const p of paginateGetFindings({ client: hub, pageSize: 2 }, {})) {

@@ -198,3 +198,77 @@ it("on interruption every session opened for a report request is released, check
   expect(opened.length).toBeLessThan(ids.length);
   expect(released.sort()).toEqual(opened.sort());
 });
+
+describe("sweepOrganization while listing and while findings are read", () => {
+  it("checks the first accounts while the rest are still being listed", async () => {
+    const events: string[] = [];
+    let secondPage!: () => void;
+    const listingGoesOn = new Promise<void>((resolve) => (secondPage = resolve));
+    const r = await sweepOrganization(
+      deps({
+        listAccounts: async (_signal, onPage) => {
+          onPage(listingOf(ids.slice(0, 4)));
+          events.push("page 1");
+          await listingGoesOn;
+          events.push("page 2");
+          onPage(listingOf(ids.slice(4)));
+          return listingOf(ids);
+        },
+        checkAccount: async (a) => {
+          events.push(`check ${a.id}`);
+          secondPage();
+          await tick(1);
+          return verdictFor(a.id, "PASS");
+        },
+      }),
+      { concurrency: 2 },
+    );
+    expect(events.indexOf(`check ${ids[0]}`)).toBeLessThan(events.indexOf("page 2"));
+    expect(r.accounts.map((a) => a.accountId)).toEqual(ids);
+    expect(r.summary.pass).toBe(12);
+  });
+
+  it("a check waiting for the findings read parks: its worker takes the next account, within the parking budget", async () => {
+    let inFlight = 0;
+    let peakInFlight = 0;
+    let findingsRead!: () => void;
+    const findings = new Promise<void>((resolve) => (findingsRead = resolve));
+    const r = await sweepOrganization(
+      deps({
+        checkAccount: async (a, _p, _s, slot) => {
+          peakInFlight = Math.max(peakInFlight, ++inFlight);
+          // Own reads done: wait for the organization-wide read. It ends once 7 accounts are waiting:
+          // 5 parked (the budget holds 5 × 1,000 bytes) and the 2 workers.
+          slot.park(1_000);
+          if (inFlight === 7) findingsRead();
+          await findings;
+          await slot.resume();
+          inFlight--;
+          return verdictFor(a.id, "PASS");
+        },
+      }),
+      { concurrency: 2, parkingBudgetBytes: 5_000 },
+    );
+    expect(r.summary.pass).toBe(12);
+    expect(r.stats.peakParkedAccounts).toBe(5);
+    expect(peakInFlight).toBe(7);
+  });
+});
+
+it("a listing that fails after its first page: the accounts listed are checked, the sweep says the listing failed and proves nothing (exit 3)", async () => {
+  const r = await sweepOrganization(
+    deps({
+      listAccounts: async (_signal, onPage) => {
+        onPage(listingOf(ids.slice(0, 3)));
+        await tick(5);
+        throw new Error("TooManyRequestsException");
+      },
+      checkAccount: async (a) => verdictFor(a.id, "PASS"),
+    }),
+  );
+  expect(r.accounts.map((a) => a.verdict)).toEqual(["PASS", "PASS", "PASS"]);
+  expect(r.listingError).toContain("TooManyRequestsException");
+  expect(r.summary.errors).toEqual([{ kind: "list-accounts", accountId: null, reason: r.listingError }]);
+  expect(r.summary.verdict).toBe("INCONCLUSIVE");
+  expect(r.exitCode).toBe(3);
+});

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { IndexStream, buildIndex, writeIndex } from "../../gates/evidence/index-file";
 import { canonicalJson, digestWithoutField } from "../../gates/evidence/digest";
 import { verifyBundleFile } from "../../gates/evidence/verify";
 import { notCheckedVerdict } from "../../gates/sweep";
@@ -45,5 +46,35 @@ describe("writeSweepEvidence", () => {
     const { sha256: _d, ...older } = withoutThem;
     writeFileSync(r.index.path, canonicalJson({ ...older, sha256: digestWithoutField(older) }) + "\n");
     expect(verifyBundleFile(r.index.path)).toMatchObject({ ok: true, kind: "index" });
+  });
+});
+
+describe("IndexStream", () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "sweep-index-stream-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes, entry by entry, the very bytes (and digest) of the index built at once, under its final name only when closed", async () => {
+    const entries = ["100000000001", "100000000002", "100000000003"].map((accountId, i) => ({
+      accountId,
+      verdict: (["PASS", "FAIL", "INCONCLUSIVE"] as const)[i] as "PASS" | "FAIL" | "INCONCLUSIVE",
+      checkedAt: `2026-11-22T10:0${i}:00.000Z`,
+      sha256: String(i).repeat(64),
+      // A key id in a path is masked in both forms alike.
+      path: i === 1 ? "AKIAIOSFODNN7EXAMPLE.json" : `b${i}.json`,
+    }));
+    const extras = { skipped: [{ accountId: "100000000009", status: "SUSPENDED", marked: null, reasons: [] }], errors: [{ kind: "revoke" as const, accountId: null, reason: "denied" }] };
+    const stream = await IndexStream.open(join(dir, "streamed"));
+    for (const e of entries) await stream.append(e);
+    expect(readdirSync(join(dir, "streamed")).filter((f) => f.endsWith(".json"))).toEqual([]);
+    const streamed = await stream.close("2026-11-22T10:05:00.000Z", extras);
+    const whole = await writeIndex(join(dir, "whole"), buildIndex(entries, "2026-11-22T10:05:00.000Z", extras));
+    expect(readFileSync(streamed.path, "utf8")).toBe(readFileSync(whole.path, "utf8"));
+    expect(streamed.sha256).toBe(whole.sha256);
+    expect(readdirSync(join(dir, "streamed"))).toEqual([basename(whole.path)]);
+
+    const empty = await IndexStream.open(join(dir, "empty"));
+    const none = await empty.close("2026-11-22T10:05:00.000Z");
+    expect(readFileSync(none.path, "utf8")).toBe(readFileSync((await writeIndex(join(dir, "empty2"), buildIndex([], "2026-11-22T10:05:00.000Z"))).path, "utf8"));
   });
 });

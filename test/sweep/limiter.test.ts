@@ -1,4 +1,4 @@
-import { AdaptiveRateLimiter, apiKey } from "../../gates/sweep/limiter";
+import { AdaptiveRateLimiter, KNOWN_QUOTA_HEADROOM, apiKey } from "../../gates/sweep/limiter";
 
 function fakeClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
@@ -38,7 +38,7 @@ describe("AdaptiveRateLimiter", () => {
 
   it("grows only while callers queue: slow start until the first throttle, then additively, within min and max", () => {
     const clock = fakeClock();
-    const api = "sts:AssumeRole";
+    const api = "organizations:ListAccounts"; // no documented quota: found by slow start
     const limiter = new AdaptiveRateLimiter({ initialRatePerSecond: 4, increasePerSecond: 1, maxRatePerSecond: 50, minRatePerSecond: 1, decreaseFactor: 0.5, burst: 1 }, clock.now);
     limiter.record(api, "ok"); // nobody waiting: an idle API does not drift upwards
     expect(limiter.rateOf(api)).toBe(4);
@@ -59,6 +59,41 @@ describe("AdaptiveRateLimiter", () => {
     expect(limiter.rateOf(api)).toBe(1);
     limiter.record(api, "failed"); // other errors say nothing about the rate
     expect(limiter.rateOf(api)).toBe(1);
+  });
+
+  it("starts documented quotas just under their value: GetFindings 3/s with a burst of 6, AssumeRole 600/s", () => {
+    const clock = fakeClock();
+    const limiter = new AdaptiveRateLimiter({ initialRatePerSecond: 100, burst: 100 }, clock.now);
+    const waits = Array.from({ length: 8 }, () => limiter.reserve("securityhub:GetFindings"));
+    expect(waits.slice(0, 6)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(waits[6]).toBeCloseTo(1000 / (3 * KNOWN_QUOTA_HEADROOM), 0);
+    expect(waits[7]).toBeCloseTo(2000 / (3 * KNOWN_QUOTA_HEADROOM), 0);
+    expect(limiter.rateOf("sts:AssumeRole")).toBeCloseTo(600 * KNOWN_QUOTA_HEADROOM, 6);
+    // Saturated successes never probe past a documented quota; a throttle still cuts below it.
+    for (let i = 0; i < 100; i++) limiter.record("securityhub:GetFindings", "ok");
+    expect(limiter.rateOf("securityhub:GetFindings")).toBeCloseTo(3 * KNOWN_QUOTA_HEADROOM, 6);
+    limiter.record("securityhub:GetFindings", "throttled");
+    expect(limiter.rateOf("securityhub:GetFindings")).toBeLessThan(3 * KNOWN_QUOTA_HEADROOM);
+  });
+
+  it("gives each account its own buckets for per-account APIs, shares the others, and forgets an account's buckets when released", () => {
+    const clock = fakeClock();
+    const limiter = new AdaptiveRateLimiter({ initialRatePerSecond: 1, burst: 1 }, clock.now);
+    // IAM is throttled per account: one account's calls do not delay another's.
+    expect(limiter.reserve("iam:ListUsers", "111111111111")).toBe(0);
+    expect(limiter.reserve("iam:ListUsers", "111111111111")).toBe(1000);
+    expect(limiter.reserve("iam:ListUsers", "222222222222")).toBe(0);
+    // Calls made from the gate's account or the aggregating account share one bucket whatever account is checked.
+    expect(limiter.reserve("organizations:ListAccounts", "111111111111")).toBe(0);
+    expect(limiter.reserve("organizations:ListAccounts", "222222222222")).toBe(1000);
+    limiter.record("iam:ListUsers", "throttled", "111111111111");
+    expect(limiter.rateOf("iam:ListUsers", "111111111111")).toBeLessThan(1);
+    expect(limiter.rateOf("iam:ListUsers", "222222222222")).toBe(1);
+    const held = limiter.bucketCount();
+    limiter.releaseScope("111111111111");
+    expect(limiter.bucketCount()).toBe(held - 1);
+    // The totals outlive the released buckets.
+    expect(limiter.stats().find((s) => s.api === "iam:ListUsers")).toMatchObject({ calls: 1, throttles: 1 });
   });
 
   it("shares one bucket for an API whatever the resource named after it", () => {

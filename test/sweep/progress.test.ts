@@ -3,7 +3,7 @@ import { createProgressReporter } from "../../gates/sweep/progress";
 import type { SweepProgress } from "../../gates/sweep";
 import { verdictFor } from "./helpers";
 
-const progress = (done: number, total: number, fail = 0): SweepProgress => ({ total, done, pass: done - fail, fail, inconclusive: 0, startedAtMs: Date.now() - done * 100 });
+const progress = (done: number, total: number, fail = 0, listingComplete = true): SweepProgress => ({ total, listingComplete, done, pass: done - fail, fail, inconclusive: 0, startedAtMs: Date.now() - done * 100 });
 
 describe("sweep progress", () => {
   it("prints plain lines when stderr is not a terminal: every account for small sweeps", () => {
@@ -24,6 +24,16 @@ describe("sweep progress", () => {
     for (let i = 1; i <= 1000; i++) r.update(verdictFor(String(100000000000 + i), i === 7 ? "FAIL" : "PASS"), progress(i, 1000));
     expect(lines.length).toBe(1 + 20 + 1);
     expect(lines.some((l) => l.includes("FAIL"))).toBe(true);
+  });
+
+  it("while accounts are still being listed: the total so far with a '+', thinned PASS lines, every non-PASS account", () => {
+    const lines: string[] = [];
+    const r = createProgressReporter({ isTTY: false, writeLine: (l) => lines.push(l) });
+    for (let i = 1; i <= 120; i++) r.update(verdictFor(String(100000000000 + i), i === 3 ? "INCONCLUSIVE" : "PASS"), progress(i, 200, 0, false));
+    expect(lines).toHaveLength(1 + 2); // account 3, then accounts 50 and 100
+    expect(lines[0]).toMatch(/^sweep 3\/200\+: 100000000003 INCONCLUSIVE .*ETA unknown\)$/);
+    r.start(200);
+    expect(lines[3]).toBe("sweep: checking 200 account(s)");
   });
 
   it("draws a cli-progress bar with done, failing and inconclusive on a terminal", () => {
