@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { GATE_CONTROLS, type ControlId } from "../../modules/constants";
+import { sourceJson } from "../render/json";
 import type { AccountVerdict } from "../types";
 
 const verdict = z.enum(["PASS", "FAIL", "INCONCLUSIVE"]);
@@ -53,14 +54,7 @@ export function parseAccountVerdict(text: string): AccountVerdict | null {
     ...v,
     controls: v.controls.map((c) => ({
       ...c,
-      sources: c.sources.map((s) => ({
-        name: s.name,
-        observedAt: s.observedAt,
-        summary: s.summary,
-        ...(s.accountId !== undefined ? { accountId: s.accountId } : {}),
-        ...(s.region !== undefined ? { region: s.region } : {}),
-        ...(s.api !== undefined ? { api: s.api } : {}),
-      })),
+      sources: c.sources.map(sourceJson),
     })),
   };
 }

@@ -6,7 +6,8 @@ import type { AccountVerdict, ControlResult, SourceRecord, SweepResult } from ".
 
 export type JsonAccount = ReturnType<typeof accountJson>;
 
-function sourceJson(s: SourceRecord) {
+/** One source in the documented key order, optional keys only when present. */
+export function sourceJson(s: SourceRecord) {
   return {
     name: s.name,
     observedAt: s.observedAt,
