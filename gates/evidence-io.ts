@@ -6,7 +6,7 @@ import { rm } from "node:fs/promises";
 import { CONTROL_IAM3 } from "../modules/constants";
 import type { CheckOutcome } from "./check";
 import { buildBundle, writeBundle, type AppliedExceptionRecord, type EvidenceBundle } from "./evidence/bundle";
-import type { CheckAccountOptions } from "./options";
+import type { CheckAccountOptions, EvidenceStore } from "./options";
 import type { AccountVerdict, EvidenceRef } from "./types";
 
 /** The settings that shaped the verdict (no callbacks, no exceptions' content): their digest goes in the bundle. */
@@ -50,11 +50,14 @@ export async function writeEvidence(opts: CheckAccountOptions, outcome: CheckOut
   if (opts.evidenceDir === undefined) return verdict;
   const bundle = bundleFor(opts, outcome, verdict);
   const written = await writeBundle(opts.evidenceDir, bundle, suffix);
-  return { ...verdict, evidence: { path: written.jsonPath, sha256: written.sha256 } };
+  // With a store the bundle counts as written once stored there, and is named by where it is stored.
+  const path = opts.evidenceStore === undefined ? written.jsonPath : await opts.evidenceStore.store(written);
+  return { ...verdict, evidence: { path, sha256: written.sha256 } };
 }
 
 /** Deletes a bundle (JSON and Markdown) that no longer tells what happened. */
-export async function deleteEvidence(ref: EvidenceRef): Promise<void> {
+export async function deleteEvidence(ref: EvidenceRef, store?: EvidenceStore): Promise<void> {
+  if (store !== undefined) return store.remove(ref.path);
   await rm(ref.path, { force: true });
   await rm(ref.path.replace(/\.json$/, ".md"), { force: true });
 }

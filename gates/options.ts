@@ -31,6 +31,12 @@ export interface CheckAccountOptions {
   ownerTagKey?: string | null;
   /** Write a JSON + Markdown evidence bundle here. */
   evidenceDir?: string;
+  /**
+   * Where each bundle written to `evidenceDir` is stored for good (the gate service: the evidence bucket).
+   * A bundle counts as written only once this resolved, and the location it returns is the one the output
+   * and the evidence-digest tag name. Without it the bundle in `evidenceDir` is the stored one.
+   */
+  evidenceStore?: EvidenceStore;
   /** Account deadline in ms (default 60 s): retries and report polling end by then. */
   timeoutMs?: number;
   /** Per-call timeout in ms (default 10 s). */
@@ -65,6 +71,23 @@ export interface CheckAccountOptions {
   knownAccountStatus?: Read<AccountStatusEvidence>;
   /** Sweep: the account's share of the organization-wide reads (findings, root credentials management). */
   sweepReads?: Pick<CollectRequest, "findings" | "onOwnReadsDone" | "rootCredentialsManagement">;
+}
+
+/** A bundle just written to the evidence directory (JSON and its Markdown companion). */
+export interface WrittenBundle {
+  jsonPath: string;
+  markdownPath: string;
+  sha256: string;
+}
+
+export interface EvidenceStore {
+  /** Stores the bundle's two files; resolves with the location to report (e.g. s3://bucket/key). Throws when not stored. */
+  store(bundle: WrittenBundle): Promise<string>;
+  /**
+   * Removes a stored bundle that no longer tells what happened, or throws saying why it cannot (an
+   * object-locked bucket keeps every version until its retention ends).
+   */
+  remove(location: string): Promise<void>;
 }
 
 export interface PromoteAccountOptions extends CheckAccountOptions {

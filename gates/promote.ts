@@ -169,7 +169,7 @@ async function rollBack(ctx: PromotionContext, progress: Progress, err: unknown)
     // The intended bundle would tell a promotion that did not happen: remove it (no tag names it).
     let stale = "";
     if (intendedBundle !== null && !keepIntended) {
-      stale = await deleteEvidence(intendedBundle).then(
+      stale = await deleteEvidence(intendedBundle, opts.evidenceStore).then(
         () => ` The bundle recording the intended promotion was deleted.`,
         (e: unknown) => ` The bundle ${intendedBundle.path} records the intended promotion, which did not happen, and could not be deleted (${errorText(e)}): disregard it.`,
       );

@@ -1,10 +1,11 @@
 /**
- * S3 (restXml, path-style `/<bucket>/<key>`): PutObject, GetObject, HeadObject. Object-lock headers are
- * stored with the object; asking for a lock on a bucket without Object Lock fails as it does in AWS.
+ * S3 (restXml, path-style `/<bucket>/<key>`): PutObject, GetObject, HeadObject, and ListObjectsV2
+ * (`GET /<bucket>?list-type=2`). Object-lock headers are stored with the object; asking for a lock on a
+ * bucket without Object Lock fails as it does in AWS.
  */
 import { createHash } from "node:crypto";
 import type { CallContext, ServiceHandler, ServiceRequest } from "./service";
-import { ServiceError, s3Error, type WireResponse } from "./wire";
+import { ServiceError, decodeToken, encodeToken, s3Error, xmlEscape, type WireResponse } from "./wire";
 
 interface Target {
   bucket: string;
@@ -37,12 +38,45 @@ function noSuchBucket(bucket: string): ServiceError {
   return Object.assign(new ServiceError("NoSuchBucket", "The specified bucket does not exist", 404), { bucket });
 }
 
+/**
+ * ListObjectsV2: keys under `prefix` in UTF-8 binary order, at most `max-keys` (default and maximum 1,000) a
+ * page, `Contents` elements flattened in `ListBucketResult`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
+ */
+function listObjects(store: S3BucketStore, bucket: string, req: ServiceRequest): WireResponse {
+  const prefix = req.query.get("prefix") ?? "";
+  const maxKeys = Math.min(1000, Math.max(1, Number(req.query.get("max-keys") ?? 1000) || 1000));
+  const start = decodeToken(req.query.get("continuation-token") ?? undefined, "InvalidArgument");
+  const keys = Object.keys(store.objects)
+    .filter((k) => k.startsWith(prefix))
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const pageKeys = keys.slice(start, start + maxKeys);
+  const truncated = start + maxKeys < keys.length;
+  const contents = pageKeys
+    .map((key) => {
+      const o = store.objects[key]!;
+      const size = Buffer.from(o.body, "base64").length;
+      return `<Contents><Key>${xmlEscape(key)}</Key><LastModified>${new Date(o.lastModified).toISOString()}</LastModified><ETag>${xmlEscape(o.etag)}</ETag><Size>${size}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+    })
+    .join("");
+  const next = truncated ? `<NextContinuationToken>${encodeToken(start + maxKeys)}</NextContinuationToken>` : "";
+  const body =
+    `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` +
+    `<Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${pageKeys.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>` +
+    `<IsTruncated>${truncated}</IsTruncated>${contents}${next}</ListBucketResult>`;
+  return { status: 200, headers: { "content-type": "application/xml", "x-amz-request-id": "local" }, body };
+}
+
+type S3BucketStore = CallContext["world"]["s3Buckets"][string];
+
 function handle(ctx: CallContext, req: ServiceRequest): WireResponse {
   const { bucket, key } = target(req);
   const store = ctx.world.s3Buckets[bucket];
   if (!store || !Object.prototype.hasOwnProperty.call(ctx.world.s3Buckets, bucket)) throw noSuchBucket(bucket);
   if (store.ownerAccountId !== ctx.accountId) throw new ServiceError("AccessDenied", "Access Denied", 403);
   switch (ctx.action) {
+    case "ListObjectsV2":
+      return listObjects(store, bucket, req);
     case "PutObject": {
       const encoding = String(req.headers["content-encoding"] ?? "");
       const bytes = encoding.includes("aws-chunked") ? decodeAwsChunked(req.body) : req.body;
@@ -83,7 +117,7 @@ export const s3Handler: ServiceHandler = {
   service: "s3",
   action(req) {
     const { key } = target(req);
-    if (key === "") return undefined;
+    if (key === "") return req.method === "GET" && req.query.get("list-type") === "2" ? "ListObjectsV2" : undefined;
     return req.method === "PUT" ? "PutObject" : req.method === "GET" ? "GetObject" : req.method === "HEAD" ? "HeadObject" : undefined;
   },
   handle,
