@@ -16,7 +16,8 @@ function loadRawConfig(): { source: string; raw: unknown } {
   return { source: path, raw: JSON.parse(readFileSync(path, "utf8")) as unknown };
 }
 
-function main(): number {
+/** Exit code of `npm start` (exported for the tests, which run it in process). */
+export function main(): number {
   let loaded: { source: string; raw: unknown };
   try {
     loaded = loadRawConfig();

@@ -39,3 +39,8 @@ export { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 export { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 export { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
 export { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+export { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+export { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+export { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+export { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";

@@ -302,21 +302,33 @@ export class SweepSteps {
         errors.push(...batch.errors);
       });
 
+      // Fail closed: an account in scope without a stored bundle is not proven; it gets a bundle saying why.
+      const unproven = items.filter((item) => {
+        const e = entries.get(item.accountId);
+        return e === undefined || e.sha256 === null || e.file === null;
+      });
+      const stored = await runPool(
+        unproven,
+        async (item): Promise<BatchEntry> => {
+          const e = entries.get(item.accountId);
+          const reason = e === undefined ? `no result for ${item.accountId}: its batch did not finish` : `the evidence of ${item.accountId} was not stored: ${e.reason ?? "unknown"}`;
+          const verdict = notCheckedVerdict(item.accountId, reason, s.require, clock());
+          const ref = await storeVerdictAlone(dir, store, verdict);
+          errors.push({ kind: "evidence", accountId: item.accountId, reason });
+          return { accountId: item.accountId, verdict: "INCONCLUSIVE", checkedAt: verdict.checkedAt, sha256: ref.sha256, file: basename(ref.path), reason };
+        },
+        { concurrency: 16 },
+      );
+      stored.forEach((o, i) => {
+        // A bundle that could not be stored either: the index cannot name it, so the sweep cannot be proven at all.
+        if (o.state !== "done") throw new Error(`the bundle of ${unproven[i]!.accountId}, not checked, could not be stored: ${o.state === "threw" ? errorText(o.error) : o.state}`);
+        entries.set(o.value.accountId, o.value);
+      });
       const counts = { PASS: 0, FAIL: 0, INCONCLUSIVE: 0 };
       for (const item of items) {
-        const e = entries.get(item.accountId);
-        if (e !== undefined && e.sha256 !== null && e.file !== null) {
-          counts[e.verdict]++;
-          await index.append({ accountId: e.accountId, verdict: e.verdict, checkedAt: e.checkedAt, sha256: e.sha256, path: e.file });
-          continue;
-        }
-        // Fail closed: an account in scope without a stored bundle is not proven; its bundle says why.
-        const reason = e === undefined ? `no result for ${item.accountId}: its batch did not finish` : `the evidence of ${item.accountId} was not stored: ${e.reason ?? "unknown"}`;
-        const verdict = notCheckedVerdict(item.accountId, reason, s.require, clock());
-        const ref = await storeVerdictAlone(dir, store, verdict);
-        counts.INCONCLUSIVE++;
-        errors.push({ kind: "evidence", accountId: item.accountId, reason });
-        await index.append({ accountId: item.accountId, verdict: "INCONCLUSIVE", checkedAt: verdict.checkedAt, sha256: ref.sha256, path: basename(ref.path) });
+        const e = entries.get(item.accountId)!;
+        counts[e.verdict]++;
+        await index.append({ accountId: e.accountId, verdict: e.verdict, checkedAt: e.checkedAt, sha256: e.sha256!, path: e.file! });
       }
 
       const skipped = await this.settleSkipped(management, listing, request.revoke, errors);

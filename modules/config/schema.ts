@@ -167,6 +167,76 @@ const backend = z.strictObject({
   useLockfile: z.boolean().default(true),
 });
 
+/** CloudWatch Logs retention values (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/**
+ * Lambda's Node.js runtimes the gate service may use (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html):
+ * the bundle targets Node.js 22, so both run it.
+ */
+export const GATE_SERVICE_RUNTIMES = ["nodejs24.x", "nodejs22.x"] as const;
+
+const gateServicePromote = z.strictObject({
+  /**
+   * Longest `wait` a `guardrails-promote` execution accepts, in hours. Each re-check adds about ten events to
+   * the execution's history, which holds at most 25,000. @default 24
+   */
+  maxWaitHours: z.number().int().min(0).max(72).default(24),
+  /** Start `guardrails-promote` on Control Tower's `CreateManagedAccount` lifecycle event (SUCCEEDED). @default false */
+  onControlTowerAccountCreated: z.boolean().default(false),
+  /** Start `guardrails-promote` on Organizations' `CreateAccountResult` event (SUCCEEDED). With Control Tower use the one above only: both fire for one account. @default false */
+  onOrganizationsAccountCreated: z.boolean().default(false),
+  /** Region of Control Tower's home (where its lifecycle events are delivered). @default homeRegion */
+  controlTowerHomeRegion: region.optional(),
+  /** The `wait` of executions started by those events, in minutes: a new account's first IAM.4 finding takes a while. @default 240 */
+  eventWaitMinutes: z.number().int().min(0).max(4320).default(240),
+  /** Executions started by those events also move a PASSing account into organization.productionOuId. @default false */
+  eventMoveToProductionOu: z.boolean().default(false),
+});
+
+const gateServiceSweep = z.strictObject({
+  /** Run `guardrails-sweep` on the schedule below. @default true */
+  scheduled: z.boolean().default(true),
+  /** EventBridge Scheduler expression (`cron(...)`, `rate(...)`). @default "cron(0 6 * * ? *)" (daily 06:00) */
+  schedule: z.string().regex(/^(cron|rate)\(.+\)$/, "is not a cron(...) or rate(...) expression").default("cron(0 6 * * ? *)"),
+  /** IANA time zone of the schedule. @default "UTC" */
+  scheduleTimezone: z.string().min(1).default("UTC"),
+  /** Remove the ready tag from every account that is not PASS (`sweep --revoke`). @default false */
+  revoke: z.boolean().default(false),
+  /** Sweep only these OUs (nested OUs included). @default [] (the whole organization) */
+  ouIds: z.array(targetId).default([]),
+  /** Accounts per Distributed Map child execution (ItemBatcher MaxItemsPerBatch). @default 50 */
+  batchSize: z.number().int().min(1).max(200).default(50),
+  /** Child executions at once (MaxConcurrency): bounds the calls the organization sees. @default 10 */
+  maxConcurrency: z.number().int().min(1).max(100).default(10),
+  /** Accounts a child execution checks at once. @default 8 */
+  accountConcurrency: z.number().int().min(1).max(32).default(8),
+});
+
+const gateService = z.strictObject({
+  /** Deploy the gate as a service (Lambda + Step Functions) in the organization. @default false */
+  enabled: z.boolean().default(false),
+  /** Account the service is deployed in. @default managementAccountId (Organizations tagging and moving need it) */
+  accountId: accountId.optional(),
+  /** @default "nodejs24.x" */
+  runtime: z.enum(GATE_SERVICE_RUNTIMES).default("nodejs24.x"),
+  /** Lambda memory in MB (CPU grows with it). @default 1024 */
+  memoryMb: z.number().int().min(256).max(10240).default(1024),
+  /** Retention of the function's and state machines' logs. @default 365 */
+  logRetentionDays: z
+    .number()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `is not a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")})`)
+    .default(365),
+  /** Bucket (created in the service's account) for the sweep's work files. @default guardrails-gate-service-<accountId>-<homeRegion> */
+  workBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name").optional(),
+  /** Days the work files are kept. @default 14 */
+  workRetentionDays: z.number().int().min(1).max(365).default(14),
+  /** Key prefix of the service's bundles and indexes in the evidence bucket. @default "gate-service" */
+  evidencePrefix: z.string().regex(/^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]{0,100}$/, "is not an S3 key prefix").default("gate-service"),
+  promote: gateServicePromote.prefault({}),
+  sweep: gateServiceSweep.prefault({}),
+});
+
 const deployment = z.strictObject({
   /** Role assumed in the security-tooling account by the security-tooling stack's provider. @default "OrganizationAccountAccessRole" */
   securityToolingRoleName: z.string().regex(/^[\w+=,.@/-]{1,64}$/, "is not an IAM role name").default("OrganizationAccountAccessRole"),
@@ -205,6 +275,8 @@ export const guardrailsConfigSchema = z.strictObject({
   /** Omit to keep state in local files `terraform.<stack>.tfstate`. */
   backend: backend.optional(),
   deployment: deployment.prefault({}),
+  /** The gate as a service in the organization (DESIGN.md section 10; off by default). */
+  gateService: gateService.prefault({}),
 });
 
 /** Fully resolved configuration (defaults applied) handed to the constructs. */

@@ -115,9 +115,34 @@ function crossFieldErrors(config: GuardrailsConfig, now: Date): string[] {
     errors.push(`securityHub.disabledStandards: disables every CIS version in securityHub.cisVersions; at least one must stay enabled`);
   }
 
+  errors.push(...gateServiceErrors(config));
+
   const scpTargetIds = scpTargets(config);
   for (const key of Object.keys(config.scp.slotsAlreadyUsedByTarget)) {
     if (!scpTargetIds.includes(key)) errors.push(`scp.slotsAlreadyUsedByTarget.${key}: ${formatValue(key)} is not one of the SCP targets`);
+  }
+  return errors;
+}
+
+/**
+ * The gate service: vending events are delivered to the management account (Control Tower: "Management account
+ * ID" in its lifecycle events, https://docs.aws.amazon.com/controltower/latest/userguide/lifecycle-events.html;
+ * Organizations' CloudTrail events are the management account's), so rules starting on them need the service
+ * there. Its Control Tower home must be a region of the partition.
+ */
+function gateServiceErrors(config: GuardrailsConfig): string[] {
+  const service = config.gateService;
+  if (!service.enabled) return [];
+  const errors: string[] = [];
+  const account = service.accountId ?? config.managementAccountId;
+  if (account !== config.managementAccountId) {
+    if (service.promote.onControlTowerAccountCreated) errors.push(`gateService.promote.onControlTowerAccountCreated: Control Tower delivers its lifecycle events to the management account ${config.managementAccountId}, not to gateService.accountId ${formatValue(account)}`);
+    if (service.promote.onOrganizationsAccountCreated) errors.push(`gateService.promote.onOrganizationsAccountCreated: Organizations delivers CreateAccountResult to the management account ${config.managementAccountId}, not to gateService.accountId ${formatValue(account)}`);
+  }
+  const ctRegion = service.promote.controlTowerHomeRegion;
+  if (ctRegion !== undefined && partitionOfRegion(ctRegion) !== config.partition) errors.push(`gateService.promote.controlTowerHomeRegion: ${formatValue(ctRegion)} is not a region of partition "${config.partition}"`);
+  if (service.promote.eventMoveToProductionOu && !service.promote.onControlTowerAccountCreated && !service.promote.onOrganizationsAccountCreated) {
+    errors.push(`gateService.promote.eventMoveToProductionOu: is true but no event starts guardrails-promote (onControlTowerAccountCreated, onOrganizationsAccountCreated)`);
   }
   return errors;
 }

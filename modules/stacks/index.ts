@@ -7,10 +7,12 @@ import { join } from "node:path";
 import type { GuardrailsConfig } from "../config/schema";
 import { scpTargets } from "../config/validate";
 import { ManagementStack } from "./management";
+import { GateServiceStack } from "./gate-service";
 import { deployPrerequisites } from "./prerequisites";
 import { SecurityToolingStack } from "./security-tooling";
 
 export { ManagementStack } from "./management";
+export { GateServiceStack } from "./gate-service";
 export { SecurityToolingStack } from "./security-tooling";
 export { MANAGEMENT_STACK_NAME, SECURITY_TOOLING_STACK_NAME } from "./common";
 export { deployPrerequisites, type DeployPrerequisite } from "./prerequisites";
@@ -19,6 +21,8 @@ export interface GuardrailsApp {
   readonly app: App;
   readonly management: ManagementStack;
   readonly securityTooling: SecurityToolingStack;
+  /** The gate service's stack when gateService.enabled; null otherwise (nothing of it is synthesized). */
+  readonly gateService: GateServiceStack | null;
 }
 
 /** Builds both stacks (no synth). Throws when a synth-time check (SCP quotas) fails. */
@@ -28,7 +32,13 @@ export function buildApp(config: GuardrailsConfig, outdir = "cdktf.out"): Guardr
   const securityTooling = new SecurityToolingStack(app, config);
   // Security Hub and Config delegations must exist before the delegated administrator configures them.
   securityTooling.addDependency(management);
-  return { app, management, securityTooling };
+  let gateService: GateServiceStack | null = null;
+  if (config.gateService.enabled) {
+    gateService = new GateServiceStack(app, config);
+    // The gate roles (StackSet) and the evidence bucket policy that trust its role come first.
+    gateService.addDependency(securityTooling);
+  }
+  return { app, management, securityTooling, gateService };
 }
 
 interface SynthesizedStack {
@@ -77,6 +87,13 @@ export function renderSummary(built: GuardrailsApp, config: GuardrailsConfig, ou
   else {
     const responders = config.remediation.responderRoleArns.map((arn) => `role/${arn.split("/").pop() ?? arn}`);
     lines.push(`  GuardrailsRootRemediation (sts:AssumeRoot to delete member root access keys) attached to: ${responders.length > 0 ? responders.join(", ") : "nobody: attach it to your incident responders' role"}`);
+  }
+  if (built.gateService !== null) {
+    const s = config.gateService;
+    const bundle = built.gateService.service.bundle;
+    lines.push(`  Gate service in ${s.accountId ?? config.managementAccountId} (${config.homeRegion}): function guardrails-gate (${s.runtime}, arm64, bundle ${(bundle.bytes / 1024 / 1024).toFixed(1)} MB), state machines guardrails-promote and guardrails-sweep`);
+    const starts = [s.promote.onControlTowerAccountCreated ? "Control Tower CreateManagedAccount" : null, s.promote.onOrganizationsAccountCreated ? "Organizations CreateAccountResult" : null].filter((x) => x !== null);
+    lines.push(`    guardrails-promote started by: ${starts.length > 0 ? starts.join(", ") : "callers only (AFT, pipelines)"}; guardrails-sweep: ${s.sweep.scheduled ? `${s.sweep.schedule} ${s.sweep.scheduleTimezone}` : "schedule disabled"}${s.sweep.revoke ? ", revoking" : ""}`);
   }
   lines.push("", "Before deploy (checked by `guardrails preflight --config <file>`):");
   for (const p of deployPrerequisites(config)) lines.push(`  [${p.checkId}] ${p.requirement}`);

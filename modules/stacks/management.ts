@@ -13,6 +13,7 @@ import { GatePromotionPolicy, GateRemediationPolicy, gateReadOnlyPolicy, gateTru
 import { GuardrailPolicies } from "../scp";
 import { SecurityHubDelegation } from "../security-hub";
 import { GATE_TAG_KEYS, READY_TAG_KEY } from "../constants";
+import { gateTrustedPrincipalArns } from "../gate-service/names";
 import { configureBackend, configureProvider, MANAGEMENT_STACK_NAME } from "./common";
 
 export class ManagementStack extends TerraformStack {
@@ -56,7 +57,7 @@ export class ManagementStack extends TerraformStack {
       memberBaselineTemplate({
         iamEventRegion: regions.iamEventRegion,
         gateReadOnlyPolicy: gateReadOnlyPolicy(),
-        gateTrustPolicy: gateTrustPolicy(partition, config.gate.trustedPrincipalArns),
+        gateTrustPolicy: gateTrustPolicy(partition, gateTrustedPrincipalArns(config)),
       }),
     );
     const parameters = (recorderExists: boolean): MemberBaselineParameters => ({

@@ -12,6 +12,7 @@ import { enabledCisVersions, securityHubTargets } from "../config/validate";
 import { EvidenceBucket } from "../evidence-bucket";
 import { GateReadOnlyRole } from "../gate-access";
 import { SecurityHubCentral } from "../security-hub";
+import { gateTrustedPrincipalArns } from "../gate-service/names";
 import { configureBackend, configureProvider, SECURITY_TOOLING_STACK_NAME } from "./common";
 
 export class SecurityToolingStack extends TerraformStack {
@@ -50,11 +51,11 @@ export class SecurityToolingStack extends TerraformStack {
       partition,
       bucketName: config.evidence.bucketName,
       retentionDays: config.evidence.retentionDays,
-      writerPrincipalArns: config.gate.trustedPrincipalArns,
+      writerPrincipalArns: gateTrustedPrincipalArns(config),
     });
     new GateReadOnlyRole(this, "gate-read-only", {
       partition,
-      trustedPrincipalArns: config.gate.trustedPrincipalArns,
+      trustedPrincipalArns: gateTrustedPrincipalArns(config),
       roleName: config.gate.roleName,
     });
   }

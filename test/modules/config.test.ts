@@ -44,6 +44,16 @@ describe("validateConfig", () => {
       scp: { denyAllRootActions: false, breakGlassPrincipalArns: [], maxPolicyCharacters: 10240, maxPoliciesPerTarget: 10, slotsAlreadyUsed: 1, slotsAlreadyUsedByTarget: {} },
       alerting: { email: "a@example.com", rootAccessKeyAlerts: true },
       deployment: { securityToolingRoleName: "OrganizationAccountAccessRole" },
+      gateService: {
+        enabled: false,
+        runtime: "nodejs24.x",
+        memoryMb: 1024,
+        logRetentionDays: 365,
+        workRetentionDays: 14,
+        evidencePrefix: "gate-service",
+        promote: { maxWaitHours: 24, onControlTowerAccountCreated: false, onOrganizationsAccountCreated: false, eventWaitMinutes: 240, eventMoveToProductionOu: false },
+        sweep: { scheduled: true, schedule: "cron(0 6 * * ? *)", scheduleTimezone: "UTC", revoke: false, ouIds: [], batchSize: 50, maxConcurrency: 10, accountConcurrency: 8 },
+      },
     });
     expect("config" in validate(EXAMPLE_CONFIG)).toBe(true);
   });

@@ -1,0 +1,100 @@
+/**
+ * The gate service's code: gates/service/index.ts and everything it imports (the gate's own check / promote /
+ * sweep code, the AWS SDK clients it uses) bundled by esbuild into one file, at synth, only when the service is
+ * enabled (esbuild is loaded then and not before). The directory it returns holds `index.js` (the handler
+ * `index.handler`), its third-party license notices, and a package.json naming this package and version, which is
+ * where gates/version.ts finds the version every evidence bundle records.
+ *
+ * Reproducible: the same sources give the same bytes (esbuild is deterministic), and the files get a fixed
+ * modification time, so the zip cdktf makes of them (archiver stores each file's mtime) is byte-identical from
+ * one synth to the next and the function is not redeployed for nothing.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const PACKAGE_NAME = "@cis-guardrails/gate";
+/** 1980-01-01, the earliest time a zip entry can hold. */
+const FIXED_MTIME = new Date("1980-01-01T00:00:00Z");
+
+export interface GateBundle {
+  /** Directory to archive (TerraformAsset ARCHIVE). */
+  readonly dir: string;
+  /** Bytes of index.js. */
+  readonly bytes: number;
+  readonly version: string;
+}
+
+/** The repository root: the directory of this package's package.json that has the gate's sources. */
+export function repositoryRoot(from: string = __dirname): string {
+  let dir = from;
+  for (let i = 0; i < 8; i++) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && existsSync(join(dir, "gates", "service", "index.ts"))) {
+      const parsed = JSON.parse(readFileSync(pkg, "utf8")) as { name?: unknown };
+      if (parsed.name === PACKAGE_NAME) return dir;
+    }
+    dir = dirname(dir);
+  }
+  throw new Error(`gate service bundle: the gate's sources (gates/service/index.ts) were not found above ${from}`);
+}
+
+let built: GateBundle | undefined;
+
+/**
+ * Bundles the service once per process (every synth of a run uses the same bundle). Built in a directory of its
+ * own, then moved to `dist/gate-service-bundle/<digest>`: synths running at once (jest workers, two terminals)
+ * never write into a bundle another one is archiving, and the same sources share one directory.
+ */
+export function bundleGateService(root: string = repositoryRoot()): GateBundle {
+  if (built !== undefined && existsSync(join(built.dir, "index.js"))) return built;
+  const parent = join(root, "dist", "gate-service-bundle");
+  mkdirSync(parent, { recursive: true });
+  const staging = mkdtempSync(join(parent, ".staging-"));
+  try {
+    built = buildInto(root, staging, parent);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return built;
+}
+
+const BUNDLE_FILES = ["index.js", "index.js.LEGAL.txt", "package.json"];
+
+function buildInto(root: string, staging: string, parent: string): GateBundle {
+  const dir = staging;
+  // Loaded here so that synth without the service never pays for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require("esbuild") as typeof import("esbuild");
+  esbuild.buildSync({
+    entryPoints: [join(root, "gates", "service", "index.ts")],
+    outfile: join(dir, "index.js"),
+    bundle: true,
+    platform: "node",
+    // The oldest runtime the config allows (GATE_SERVICE_RUNTIMES).
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    // Third-party license notices go in a file of their own, inside the archive.
+    legalComments: "external",
+    logLevel: "silent",
+  });
+  const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: PACKAGE_NAME, version, private: true })}\n`);
+  const digest = createHash("sha256");
+  for (const file of BUNDLE_FILES) {
+    if (!existsSync(join(dir, file))) continue;
+    utimesSync(join(dir, file), FIXED_MTIME, FIXED_MTIME);
+    digest.update(file).update(readFileSync(join(dir, file)));
+  }
+  const final = join(parent, digest.digest("hex").slice(0, 16));
+  if (!existsSync(join(final, "package.json"))) {
+    try {
+      renameSync(dir, final);
+    } catch (err) {
+      // Another synth moved the same bundle there first: use it.
+      if (!existsSync(join(final, "package.json"))) throw err;
+    }
+  }
+  return { dir: final, bytes: readFileSync(join(final, "index.js")).length, version };
+}

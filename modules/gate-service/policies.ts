@@ -1,0 +1,137 @@
+/**
+ * The gate service's IAM policies as data (the synth tests compare them with what the handlers send).
+ *
+ * The function's role gets what promote and sweep call with the gate's own credentials: the promotion policy's
+ * statements (modules/gate-access: tag only the readiness keys, move only into the production OU, AssumeRole only
+ * into this organization's gate roles, Organizations reads) with the evidence write narrowed to the service's
+ * prefix, plus the work bucket. It does not get iam:ListOrganizationsFeatures: the service never accepts
+ * "no root credentials" (that stays a CLI flag), so it never calls it.
+ */
+import { gatePromotionPolicy, type PolicyDocument, type PolicyStatement, type PromotionPolicyProps } from "../gate-access/policies";
+
+export interface FunctionPolicyProps extends PromotionPolicyProps {
+  readonly evidencePrefix: string;
+  readonly workBucket: string;
+  /** The function's own log group (logs:CreateLogStream / PutLogEvents). */
+  readonly logGroupArn: string;
+}
+
+const FUNCTION_DROPS = new Set(["iam:ListOrganizationsFeatures"]);
+
+export function functionPolicy(props: FunctionPolicyProps): PolicyDocument {
+  const s3 = (bucket: string, key = ""): string => `arn:${props.partition}:s3:::${bucket}${key}`;
+  const promotion = gatePromotionPolicy(props).Statement.flatMap((st): PolicyStatement[] => {
+    if (st.Sid === "WriteEvidenceBundles") return [{ ...st, Resource: s3(props.evidenceBucketName, `/${props.evidencePrefix}/*`) }];
+    if (!Array.isArray(st.Action)) return [st];
+    const actions = st.Action.filter((a) => !FUNCTION_DROPS.has(a));
+    return actions.length === 0 ? [] : [{ ...st, Action: actions }];
+  });
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      ...promotion,
+      {
+        Sid: "SweepWorkFiles",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:GetObject"],
+        Resource: s3(props.workBucket, "/runs/*"),
+      },
+      {
+        // ListObjectsV2 is authorized as s3:ListBucket on the bucket (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
+        Sid: "ListSweepResults",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: s3(props.workBucket),
+        Condition: { StringLike: { "s3:prefix": "runs/*" } },
+      },
+      {
+        // The function's log group is created by the module (no logs:CreateLogGroup).
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${props.logGroupArn}:*`,
+      },
+    ],
+  };
+}
+
+/** A service principal trusted for this account's resources only (confused deputy: aws:SourceAccount). */
+export function serviceTrustPolicy(service: string, accountId: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ThisAccountOnly",
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html; Step Functions, EventBridge and
+        // Scheduler document aws:SourceAccount for their execution roles.
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  };
+}
+
+/**
+ * CloudWatch Logs delivery for a state machine: these actions do not support resource-level permissions, so
+ * Resource "*" is what AWS documents (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
+ */
+const LOG_DELIVERY: PolicyStatement = {
+  Sid: "DeliverExecutionLogs",
+  Effect: "Allow",
+  Action: [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+  ],
+  Resource: "*",
+};
+
+export function promoteStateMachinePolicy(functionArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "InvokeTheGate", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: functionArn }, LOG_DELIVERY],
+  };
+}
+
+export interface SweepStateMachinePolicyProps {
+  readonly partition: string;
+  readonly functionArn: string;
+  readonly workBucket: string;
+  /** The sweep state machine's own ARN (its Distributed Map starts child executions of it). */
+  readonly stateMachineArn: string;
+}
+
+/**
+ * Distributed Map: the state machine starts its child workflows as executions of itself and reads the item list
+ * from S3 (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html).
+ */
+export function sweepStateMachinePolicy(props: SweepStateMachinePolicyProps): PolicyDocument {
+  const executions = props.stateMachineArn.replace(":stateMachine:", ":execution:");
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "InvokeTheGate", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: props.functionArn },
+      { Sid: "StartChildWorkflows", Effect: "Allow", Action: "states:StartExecution", Resource: props.stateMachineArn },
+      { Sid: "ManageChildWorkflows", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: `${executions}/*` },
+      { Sid: "ReadAccountList", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:${props.partition}:s3:::${props.workBucket}/runs/*` },
+      LOG_DELIVERY,
+    ],
+  };
+}
+
+/** EventBridge rules and the Scheduler schedule start one state machine each. */
+export function startExecutionPolicy(stateMachineArn: string): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Sid: "StartExecution", Effect: "Allow", Action: "states:StartExecution", Resource: stateMachineArn }] };
+}
+
+/** A forwarding rule in another region puts events on this account's bus in the home region. */
+export function putEventsPolicy(eventBusArn: string): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Sid: "ForwardToHomeRegion", Effect: "Allow", Action: "events:PutEvents", Resource: eventBusArn }] };
+}
