@@ -105,37 +105,43 @@ describe("guardrails-promote, run locally", () => {
   });
 });
 
-describe("guardrails-sweep, run locally through the map", () => {
-  let h: ServiceHarness;
-  let s3: S3Client;
-  const scratch = mkdtempSync(join(tmpdir(), "guardrails-service-sfn-"));
+/** The endpoint with an organization of `members` accounts, an S3 client for the substitute item reader, a scratch dir. */
+function sweepFixture(members: number, batchSize: number) {
+  const f = {} as { h: ServiceHarness; s3: S3Client; scratch: string; definition: () => ReturnType<typeof substituteDistributedMap> };
   beforeAll(async () => {
-    // 300 members in nested OUs (root keys, findings not yet in, suspended, no gate role, Security Hub off: see bigOrganization).
-    h = await startService(bigOrganization(300), { batchSize: 50, concurrency: 6 });
-    s3 = new S3Client({ ...clientConfig(h.aws.url), forcePathStyle: true });
+    // Members in nested OUs (root keys, findings not yet in, suspended, no gate role, Security Hub off: see bigOrganization).
+    f.h = await startService(bigOrganization(members), { batchSize, concurrency: 6 });
+    f.s3 = new S3Client({ ...clientConfig(f.h.aws.url), forcePathStyle: true });
+    f.scratch = mkdtempSync(join(tmpdir(), "guardrails-service-sfn-"));
+    f.definition = () =>
+      substituteDistributedMap(sweepDefinition({ functionArn: FUNCTION_ARN, partition: "aws", workBucket: f.h.settings.workBucket, batchSize, maxConcurrency: 4 }), "CheckAccounts", f.s3);
   });
   afterAll(() => {
-    s3.destroy();
-    h.aws.close();
-    rmSync(scratch, { recursive: true, force: true });
+    f.s3.destroy();
+    f.h.aws.close();
+    rmSync(f.scratch, { recursive: true, force: true });
   });
-  afterEach(() => h.aws.reset());
-  const definition = (): ReturnType<typeof substituteDistributedMap> =>
-    substituteDistributedMap(sweepDefinition({ functionArn: FUNCTION_ARN, partition: "aws", workBucket: h.settings.workBucket, batchSize: 50, maxConcurrency: 4 }), "CheckAccounts", s3);
+  return f;
+}
 
-  it("a few hundred accounts: every ACTIVE one gets a bundle, the index verifies, and the execution fails NotAllProductionReady as sweep exits 1", async () => {
-    const { definition: def, readItems } = definition();
+describe("guardrails-sweep, run locally through the map: a few hundred accounts", () => {
+  const f = sweepFixture(240, 50);
+
+  it("every ACTIVE account gets a bundle, the index verifies, and the execution fails NotAllProductionReady as sweep exits 1", async () => {
+    const { h, scratch } = f;
+    const { definition: def, readItems } = f.definition();
     expect(validateAsl(def).isValid).toBe(true);
-    const r = runLocally(def, { ouIds: [], revoke: false }, h.handler, { executionName: "sweep-300", extraTasks: { ReadItems: readItems } });
+    const r = runLocally(def, { ouIds: [], revoke: false }, h.handler, { executionName: "sweep-240", extraTasks: { ReadItems: readItems } });
     const { error, cause } = await failure(r.result);
     expect(error).toBe("NotAllProductionReady");
     const active = Object.values(h.aws.world.accounts).filter((a) => a.status === "ACTIVE").length;
+    expect(active).toBeGreaterThan(200);
     expect(r.tasks.filter((t) => t === "CheckBatch")).toHaveLength(Math.ceil(active / 50));
     expect(r.tasks.filter((t) => t !== "CheckBatch")).toEqual(["ListAccounts", "ReadItems", "WriteIndex"]);
     const location = /index (s3:\/\/\S+)$/.exec(cause)![1]!;
-    const files = downloadEvidence(h.aws, "gate-service/sweeps/sweep-300", scratch);
-    const indexFile = files.find((f) => f.startsWith("guardrails-evidence-index-"))!;
-    expect(location).toBe(`s3://org-evidence/gate-service/sweeps/sweep-300/${indexFile}`);
+    const files = downloadEvidence(h.aws, "gate-service/sweeps/sweep-240", scratch);
+    const indexFile = files.find((name) => name.startsWith("guardrails-evidence-index-"))!;
+    expect(location).toBe(`s3://org-evidence/gate-service/sweeps/sweep-240/${indexFile}`);
     expect(verifyBundleFile(join(scratch, indexFile))).toMatchObject({ ok: true, errors: [] });
     const index = JSON.parse(readFileSync(join(scratch, indexFile), "utf8")) as { entries: { accountId: string }[]; skipped: unknown[]; errors: unknown[] };
     expect(index.entries).toHaveLength(active);
@@ -144,9 +150,15 @@ describe("guardrails-sweep, run locally through the map", () => {
     // One organization-wide findings read for the whole sweep.
     expect(h.aws.requests.filter((q) => q.action === "GetFindings").length).toBeLessThanOrEqual(3 * 3);
   });
+});
 
-  it("a failed batch fails the Map (no tolerated failure): the index is still written, naming the accounts left without a bundle, and the execution fails SweepIncomplete", async () => {
-    const { definition: def, readItems } = definition();
+describe("guardrails-sweep, run locally through the map: a batch that fails", () => {
+  // Small batches so that the organization is several of them at little cost.
+  const f = sweepFixture(100, 20);
+
+  it("fails the Map (no tolerated failure): the index is still written, naming the accounts left without a bundle, and the execution fails SweepIncomplete", async () => {
+    const { h, scratch } = f;
+    const { definition: def, readItems } = f.definition();
     let batches = 0;
     const r = runLocally(def, { revoke: false }, h.handler, {
       executionName: "sweep-broken",
@@ -162,8 +174,13 @@ describe("guardrails-sweep, run locally through the map", () => {
     expect(error).toBe("SweepIncomplete");
     expect(cause).toMatch(/the Distributed Map did not finish \(Error: the function crashed\)/);
     expect(r.tasks.at(-1)).toBe("WriteIndexAfterMapFailure");
-    const dir = join(scratch, "broken");
-    const files = downloadEvidence(h.aws, "gate-service/sweeps/sweep-broken", dir);
-    expect(verifyBundleFile(join(dir, files.find((f) => f.startsWith("guardrails-evidence-index-"))!)).ok).toBe(true);
+    const files = downloadEvidence(h.aws, "gate-service/sweeps/sweep-broken", scratch);
+    const indexFile = files.find((name) => name.startsWith("guardrails-evidence-index-"))!;
+    expect(verifyBundleFile(join(scratch, indexFile)).ok).toBe(true);
+    // The failed batch's accounts are in the index as INCONCLUSIVE, each with a bundle saying why.
+    const index = JSON.parse(readFileSync(join(scratch, indexFile), "utf8")) as { entries: { accountId: string; verdict: string }[]; errors: { kind: string; reason: string }[] };
+    const active = Object.values(h.aws.world.accounts).filter((a) => a.status === "ACTIVE").length;
+    expect(index.entries).toHaveLength(active);
+    expect(index.errors.filter((e) => e.kind === "evidence" && /its batch did not finish/.test(e.reason)).length).toBeGreaterThanOrEqual(20);
   });
 });
