@@ -19,6 +19,9 @@ export const SETTINGS_ENV = "GUARDRAILS_GATE_SERVICE";
 export class InvalidInputError extends Error {
   constructor(message: string) {
     super(message);
+    // The Node.js runtime reports an Error's `name` as the invocation's errorType, which Step Functions matches
+    // against ErrorEquals ("The name property of the Error object must match the ErrorEquals value":
+    // https://docs.aws.amazon.com/step-functions/latest/dg/tutorial-handling-error-conditions.html).
     this.name = "GuardrailsInvalidInput";
   }
 }
