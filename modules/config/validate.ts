@@ -5,7 +5,8 @@
  * Each error names the field path and the bad value: `governedRegions[2]: "us-east-9" is not an AWS region`.
  */
 import type { core } from "zod";
-import { CONTROL_IAM3, CONTROL_IAM4 } from "../constants";
+import { CONTROL_IAM3, CONTROL_IAM4, GATE_TAG_KEYS, READY_TAG_KEY } from "../constants";
+import type { PromotionPolicyProps } from "../gate-access/policies";
 import { guardrailsConfigSchema, type GuardrailsConfig } from "./schema";
 import { partitionOfRegion } from "./regions";
 
@@ -182,4 +183,24 @@ export function securityHubTargets(config: GuardrailsConfig): string[] {
 /** Targets of the SCPs: configured, else the target OUs. */
 export function scpTargets(config: GuardrailsConfig): string[] {
   return config.scp.targetIds ?? config.organization.targetOuIds;
+}
+
+/** The gate's tag keys with the configured ready tag in place of the default one. */
+export function gateTagKeys(config: GuardrailsConfig): string[] {
+  return [...new Set(GATE_TAG_KEYS.map((key) => (key === READY_TAG_KEY ? config.gate.readyTagKey : key)))];
+}
+
+/** The promotion policy's inputs from the config: the management stack's policy and the gate service's role share them. */
+export function promotionPolicyProps(config: GuardrailsConfig): PromotionPolicyProps {
+  return {
+    partition: config.partition,
+    managementAccountId: config.managementAccountId,
+    organizationId: config.organization.id,
+    rootId: config.organization.rootId,
+    sourceOuIds: config.organization.targetOuIds,
+    productionOuId: config.organization.productionOuId,
+    evidenceBucketName: config.evidence.bucketName,
+    gateRoleName: config.gate.roleName,
+    tagKeys: gateTagKeys(config),
+  };
 }

@@ -19,7 +19,7 @@ import {
   SfnStateMachine,
 } from "../aws";
 import type { GuardrailsConfig } from "../config/schema";
-import { GATE_TAG_KEYS, READY_TAG_KEY } from "../constants";
+import { promotionPolicyProps } from "../config/validate";
 import { bundleGateService, type GateBundle } from "./bundle";
 import { FUNCTION_TIMEOUT_SECONDS, promoteDefinition, sweepDefinition } from "./definitions";
 import {
@@ -93,16 +93,8 @@ export class GateService extends Construct {
       role: role.name,
       policy: JSON.stringify(
         functionPolicy({
-          partition,
-          managementAccountId: config.managementAccountId,
-          organizationId: config.organization.id,
-          rootId: config.organization.rootId,
-          sourceOuIds: config.organization.targetOuIds,
-          productionOuId: config.organization.productionOuId,
-          evidenceBucketName: config.evidence.bucketName,
+          ...promotionPolicyProps(config),
           evidencePrefix: service.evidencePrefix,
-          gateRoleName: config.gate.roleName,
-          tagKeys: readyTagKeys(config),
           workBucket,
           logGroupArn: logGroupArn(`/aws/lambda/${GATE_SERVICE_FUNCTION_NAME}`),
         }),
@@ -161,9 +153,4 @@ export class GateService extends Construct {
 
     new GateServiceTriggers(this, "triggers", { config, accountId, promote: this.promote, sweep: this.sweep, promoteArn: stateMachineArn(config, PROMOTE_STATE_MACHINE_NAME), sweepArn });
   }
-}
-
-/** The readiness tag keys (GATE_TAG_KEYS; a renamed ready tag replaces the default one), as the management stack grants them. */
-function readyTagKeys(config: GuardrailsConfig): string[] {
-  return [...new Set(GATE_TAG_KEYS.map((key) => (key === READY_TAG_KEY ? config.gate.readyTagKey : key)))];
 }

@@ -8,11 +8,10 @@ import type { Construct } from "constructs";
 import { ConfigDelegation, ManagementAccountBaseline, MemberBaselineStackSet, memberBaselineTemplate, type MemberBaselineParameters } from "../aws-config";
 import type { GuardrailsConfig } from "../config/schema";
 import { IAM_EVENT_REGION } from "../config/regions";
-import { scpTargets } from "../config/validate";
+import { promotionPolicyProps, scpTargets } from "../config/validate";
 import { GatePromotionPolicy, GateRemediationPolicy, gateReadOnlyPolicy, gateTrustPolicy, promotionPolicyHolders, type PromotionPolicyHolders } from "../gate-access";
 import { GuardrailPolicies } from "../scp";
 import { SecurityHubDelegation } from "../security-hub";
-import { GATE_TAG_KEYS, READY_TAG_KEY } from "../constants";
 import { gateTrustedPrincipalArns } from "../gate-service/names";
 import { configureBackend, configureProvider, MANAGEMENT_STACK_NAME } from "./common";
 
@@ -91,18 +90,7 @@ export class ManagementStack extends TerraformStack {
     this.promotionPolicyHolders = config.gate.attachPromotionPolicy
       ? promotionPolicyHolders(config.managementAccountId, config.gate.trustedPrincipalArns)
       : { roleNames: [], notAttached: config.gate.trustedPrincipalArns.map((arn) => ({ arn, reason: "gate.attachPromotionPolicy is false" })) };
-    new GatePromotionPolicy(this, "gate-promotion", {
-      partition,
-      managementAccountId: config.managementAccountId,
-      organizationId: config.organization.id,
-      rootId: config.organization.rootId,
-      sourceOuIds: config.organization.targetOuIds,
-      productionOuId: config.organization.productionOuId,
-      evidenceBucketName: config.evidence.bucketName,
-      gateRoleName: config.gate.roleName,
-      tagKeys: tagKeysFor(config),
-      attachToRoleNames: this.promotionPolicyHolders.roleNames,
-    });
+    new GatePromotionPolicy(this, "gate-promotion", { ...promotionPolicyProps(config), attachToRoleNames: this.promotionPolicyHolders.roleNames });
 
     // Off by default: a root session can delete a member account's root credentials. Attached to the named
     // incident responders only (validated: exact management-account roles the gate role trusts).
@@ -115,9 +103,4 @@ export class ManagementStack extends TerraformStack {
         })
       : null;
   }
-}
-
-/** The readiness tag keys the gate writes (GATE_TAG_KEYS); a renamed ready tag replaces the default one. */
-function tagKeysFor(config: GuardrailsConfig): string[] {
-  return [...new Set(GATE_TAG_KEYS.map((key) => (key === READY_TAG_KEY ? config.gate.readyTagKey : key)))];
 }
