@@ -18,3 +18,12 @@ export function endpointEnv(url: string): Record<string, string> {
     AWS_EC2_METADATA_DISABLED: "true",
   };
 }
+
+/**
+ * Points the SDK's default credential chain at the endpoint's fake keys (region too; no instance metadata), as a
+ * deployed gate finds its own credentials. Not the endpoint URL: clients are given it explicitly.
+ */
+export function useEndpointCredentials(url: string): void {
+  const env = endpointEnv(url);
+  for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EC2_METADATA_DISABLED"]) process.env[key] = env[key];
+}

@@ -11,5 +11,5 @@ export {
   type AccountOptions, type BigOrganizationOptions,
 } from "./builders";
 export { controlFinding, type AsffFinding, type ComplianceStatus, type ControlFindingSpec, type FindingShape } from "./findings";
-export { TEST_CREDENTIALS, clientConfig, endpointEnv } from "./helpers";
+export { TEST_CREDENTIALS, clientConfig, endpointEnv, useEndpointCredentials } from "./helpers";
 export { CREDENTIAL_REPORT_COLUMNS, renderCredentialReport } from "./credential-report";

@@ -2,7 +2,7 @@
  * Shared set-up of the gate I/O tests: the local endpoint through the real SDK, the gate's own
  * credentials in the environment (the SDK default chain), and short timeouts so faults resolve fast.
  */
-import { EXAMPLE_IDS, endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
+import { EXAMPLE_IDS, useEndpointCredentials, startLocalAws, type LocalAws } from "../endpoint";
 import type { PromoteAccountOptions } from "../../gates/options";
 
 export const IDS = EXAMPLE_IDS;
@@ -29,10 +29,6 @@ export function fastOptions(aws: LocalAws, accountId: string, extra: Partial<Pro
 /** Starts the endpoint and points the SDK default credential chain at its fake keys. */
 export async function startEndpoint(): Promise<LocalAws> {
   const aws = await startLocalAws();
-  const env = endpointEnv(aws.url);
-  for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EC2_METADATA_DISABLED"]) {
-    const value = env[key];
-    if (value !== undefined) process.env[key] = value;
-  }
+  useEndpointCredentials(aws.url);
   return aws;
 }

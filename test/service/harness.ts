@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { createHandler, type ServiceHandler } from "../../gates/service";
 import type { ServiceSettings } from "../../gates/service/settings";
 import { READY_TAG_KEY } from "../../modules/constants";
-import { EXAMPLE_IDS, endpointEnv, exampleWorld, startLocalAws, type LocalAws, type World } from "../endpoint";
+import { EXAMPLE_IDS, useEndpointCredentials, exampleWorld, startLocalAws, type LocalAws, type World } from "../endpoint";
 
 export const IDS = EXAMPLE_IDS;
 export const PRODUCTION_OU = "ou-ex01-security";
@@ -65,8 +65,7 @@ export interface ServiceHarness {
 export async function startService(world: World = exampleWorld(), over: Partial<ServiceSettings> = {}): Promise<ServiceHarness> {
   const aws = await startLocalAws({ world: withServiceBuckets(world) });
   // The gate's own credentials come from the SDK's default chain, as in the deployed function (its role).
-  const env = endpointEnv(aws.url);
-  for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EC2_METADATA_DISABLED"]) process.env[key] = env[key];
+  useEndpointCredentials(aws.url);
   const settings = serviceSettings(aws.url, over);
   return { aws, settings, handler: createHandler(settings, FAST) };
 }

@@ -11,7 +11,7 @@ import { INTERRUPTED_REASON } from "../../gates/sweep";
 import { KNOWN_QUOTA_HEADROOM } from "../../gates/sweep/limiter";
 import { runSweep, type SweepRunOptions } from "../../gates/sweep/run";
 import type { Verdict } from "../../gates/types";
-import { EXAMPLE_IDS, bigOrganization, endpointEnv, startLocalAws, type LocalAws } from "../endpoint";
+import { EXAMPLE_IDS, bigOrganization, useEndpointCredentials, startLocalAws, type LocalAws } from "../endpoint";
 
 const MEMBERS = 60;
 const FIRST = 100000000000;
@@ -39,8 +39,7 @@ beforeAll(async () => {
   (world.accounts[id(9)] as { tags: Record<string, string> }).tags[READY] = "true";
   (world.accounts[id(5)] as { tags: Record<string, string> }).tags[READY] = "true";
   aws = await startLocalAws({ world });
-  const env = endpointEnv(aws.url);
-  for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EC2_METADATA_DISABLED"]) process.env[key] = env[key];
+  useEndpointCredentials(aws.url);
   dir = mkdtempSync(join(tmpdir(), "sweep-e2e-"));
 });
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { findingsQueries } from "../../gates/collect/findings";
 import { runSweep, type SweepRunOptions, type SweepRunResult } from "../../gates/sweep/run";
 import type { AccountVerdict } from "../../gates/types";
-import { EXAMPLE_IDS, accountAwaitingFindings, bigOrganization, controlFinding, endpointEnv, startLocalAws, type FaultRule, type LocalAws, type World } from "../endpoint";
+import { EXAMPLE_IDS, accountAwaitingFindings, bigOrganization, controlFinding, useEndpointCredentials, startLocalAws, type FaultRule, type LocalAws, type World } from "../endpoint";
 import { matchesFilters } from "../endpoint/findings";
 
 const MEMBERS = 30;
@@ -66,8 +66,7 @@ let aws: LocalAws;
 let dir: string;
 beforeAll(async () => {
   aws = await startLocalAws({ world: findingsWorld() });
-  const env = endpointEnv(aws.url);
-  for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EC2_METADATA_DISABLED"]) process.env[key] = env[key];
+  useEndpointCredentials(aws.url);
   dir = mkdtempSync(join(tmpdir(), "sweep-findings-"));
 });
 afterAll(async () => {
