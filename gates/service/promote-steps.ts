@@ -49,7 +49,7 @@ export function parsePromoteRequest(raw: unknown, settings: ServiceSettings): Pr
   if (wait !== undefined && wait !== null) {
     const ms = typeof wait === "number" ? (Number.isInteger(wait) && wait >= 0 ? wait * 1000 : null) : typeof wait === "string" ? parseDuration(wait) : null;
     if (ms === null) problems.push(`wait ${JSON.stringify(wait)} is not a duration (90s, 15m, 1h or whole seconds)`);
-    else if (ms > settings.maxWaitSeconds * 1000) problems.push(`wait ${JSON.stringify(wait)} is longer than the service's limit of ${settings.maxWaitSeconds} s (gateService.promote.maxWait)`);
+    else if (ms > settings.maxWaitSeconds * 1000) problems.push(`wait ${JSON.stringify(wait)} is longer than the service's limit of ${settings.maxWaitSeconds} s (gateService.promote.maxWaitHours)`);
     else waitSeconds = Math.ceil(ms / 1000);
   }
   if (problems.length > 0) throw new InvalidInputError(problems.join("; "));

@@ -176,6 +176,28 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
  */
 export const GATE_SERVICE_RUNTIMES = ["nodejs24.x", "nodejs22.x"] as const;
 
+/**
+ * Why a `gateService.promote.callerRoleArns` entry is refused, or undefined when it names one IAM role exactly.
+ * Roles only: an account id (or `:root`) would trust every principal its administrators allow, and the Principal
+ * element of a trust policy matches no wildcard in an ARN
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+ */
+export function promoteCallerArnProblem(value: string): string | undefined {
+  if (/^\d{12}$/.test(value) || /^arn:[^:]*:iam::\d{12}:root$/.test(value)) {
+    return "names a whole account: name the caller's role (arn:<partition>:iam::<account>:role/<name>); trusting an account lets every principal its administrators allow start guardrails-promote";
+  }
+  if (/[*?]/.test(value)) return "has a wildcard: a trust policy's Principal names exact roles (IAM matches no wildcard in a principal ARN)";
+  if (/^arn:[^:]*:sts::\d{12}:assumed-role\//.test(value)) return "is a role session, which ends: name its role (arn:<partition>:iam::<account>:role/<name>)";
+  if (/^arn:[^:]*:iam::\d{12}:user\//.test(value)) return "is an IAM user: callers are roles (an AFT customizations state machine's role, a pipeline's role), not long-lived keys";
+  if (!/^arn:aws(-us-gov|-cn)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/.test(value)) return "is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)";
+  return undefined;
+}
+
+const promoteCallerRoleArn = z.string().superRefine((value, ctx) => {
+  const problem = promoteCallerArnProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, input: value });
+});
+
 const gateServicePromote = z.strictObject({
   /**
    * Longest `wait` a `guardrails-promote` execution accepts, in hours. Each re-check adds about ten events to
@@ -192,6 +214,13 @@ const gateServicePromote = z.strictObject({
   eventWaitMinutes: z.number().int().min(0).max(4320).default(240),
   /** Executions started by those events also move a PASSing account into organization.productionOuId. @default false */
   eventMoveToProductionOu: z.boolean().default(false),
+  /**
+   * IAM roles in other accounts of the organization allowed to start `guardrails-promote` and follow its executions,
+   * through the role GuardrailsPromoteCaller the service creates when this list is not empty: an AFT
+   * provisioning-customizations state machine's role (Task `Credentials.RoleArn`), a pipeline's role. Exact role
+   * ARNs; each must exist before deploy. @default [] (no caller role)
+   */
+  callerRoleArns: z.array(promoteCallerRoleArn).default([]),
 });
 
 const gateServiceSweep = z.strictObject({

@@ -145,6 +145,13 @@ function gateServiceErrors(config: GuardrailsConfig): string[] {
   if (service.promote.eventMoveToProductionOu && !service.promote.onControlTowerAccountCreated && !service.promote.onOrganizationsAccountCreated) {
     errors.push(`gateService.promote.eventMoveToProductionOu: is true but no event starts guardrails-promote (onControlTowerAccountCreated, onOrganizationsAccountCreated)`);
   }
+  service.promote.callerRoleArns.forEach((arn, i) => {
+    const path = `gateService.promote.callerRoleArns[${i}]`;
+    // A role delegates across accounts within one partition only
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html).
+    if (arn.split(":")[1] !== config.partition) errors.push(`${path}: ${formatValue(arn)} is not in partition "${config.partition}"`);
+    if (service.promote.callerRoleArns.indexOf(arn) !== i) errors.push(`${path}: ${formatValue(arn)} is listed twice`);
+  });
   return errors;
 }
 

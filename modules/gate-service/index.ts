@@ -1,7 +1,8 @@
 /**
  * The gate as a service in the organization (DESIGN.md section 10; config `gateService`, off by default): one
  * Lambda function running the gate's own code, the `guardrails-promote` and `guardrails-sweep` state machines,
- * their work bucket and logs. What starts them and what pages on failure is in triggers.ts.
+ * their work bucket and logs. What starts them and what pages on failure is in triggers.ts; the role callers in
+ * other accounts assume to start guardrails-promote, in callers.ts.
  */
 import { Fn, TerraformAsset, AssetType } from "cdktf";
 import { Construct } from "constructs";
@@ -34,10 +35,12 @@ import {
 } from "./names";
 import { functionPolicy, promoteStateMachinePolicy, serviceTrustPolicy, sweepStateMachinePolicy } from "./policies";
 import { GateServiceTriggers } from "./triggers";
+import { PromoteCallers } from "./callers";
 import { SETTINGS_ENV } from "../../gates/service/settings";
 
 export * from "./names";
 export { promoteDefinition, sweepDefinition } from "./definitions";
+export { promoteCallerPolicy, promoteCallerTrustPolicy } from "./policies";
 export { CONTROL_TOWER_ACCOUNT_CREATED, ORGANIZATIONS_ACCOUNT_CREATED, promoteInputTransformer } from "./events";
 
 /**
@@ -152,5 +155,7 @@ export class GateService extends Construct {
     });
 
     new GateServiceTriggers(this, "triggers", { config, accountId, promote: this.promote, sweep: this.sweep, promoteArn: stateMachineArn(config, PROMOTE_STATE_MACHINE_NAME), sweepArn });
+    // Only when asked: with no caller the output is what it was without the setting.
+    if (service.promote.callerRoleArns.length > 0) new PromoteCallers(this, "promote-callers", config);
   }
 }

@@ -12,6 +12,8 @@ export const GATE_SERVICE_ROLE_NAME = "GuardrailsGateService";
 export const PROMOTE_STATE_MACHINE_NAME = "guardrails-promote";
 export const SWEEP_STATE_MACHINE_NAME = "guardrails-sweep";
 export const GATE_SERVICE_TOPIC_NAME = "guardrails-gate-service-alerts";
+/** Assumed by gateService.promote.callerRoleArns to start guardrails-promote from other accounts (callers.ts). */
+export const PROMOTE_CALLER_ROLE_NAME = "GuardrailsPromoteCaller";
 
 /** Where the service runs: gateService.accountId, else the management account. */
 export function gateServiceAccountId(config: GuardrailsConfig): string {
@@ -21,6 +23,11 @@ export function gateServiceAccountId(config: GuardrailsConfig): string {
 /** The Lambda function's role: what assumes the gate's read-only role and writes evidence. */
 export function gateServiceRoleArn(config: GuardrailsConfig): string {
   return `arn:${config.partition}:iam::${gateServiceAccountId(config)}:role/${GATE_SERVICE_ROLE_NAME}`;
+}
+
+/** The role callers in other accounts assume (exists only when gateService.promote.callerRoleArns is not empty). */
+export function promoteCallerRoleArn(config: GuardrailsConfig): string {
+  return `arn:${config.partition}:iam::${gateServiceAccountId(config)}:role/${PROMOTE_CALLER_ROLE_NAME}`;
 }
 
 export function gateServiceWorkBucket(config: GuardrailsConfig): string {

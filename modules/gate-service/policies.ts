@@ -135,3 +135,47 @@ export function startExecutionPolicy(stateMachineArn: string): PolicyDocument {
 export function putEventsPolicy(eventBusArn: string): PolicyDocument {
   return { Version: "2012-10-17", Statement: [{ Sid: "ForwardToHomeRegion", Effect: "Allow", Action: "events:PutEvents", Resource: eventBusArn }] };
 }
+
+/**
+ * Trust of GuardrailsPromoteCaller: exactly the configured roles, and only while their account belongs to this
+ * organization (aws:PrincipalOrgID: an account that leaves the organization loses the role even if its ARN stays
+ * listed). A Task state's `Credentials.RoleArn` is assumed with the credentials of the calling state machine's
+ * execution role, so that role is the principal named here
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html).
+ */
+export function promoteCallerTrustPolicy(callerRoleArns: readonly string[], organizationId: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ConfiguredCallersInThisOrganization",
+        Effect: "Allow",
+        Principal: { AWS: [...callerRoleArns] },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
+      },
+    ],
+  };
+}
+
+/**
+ * What GuardrailsPromoteCaller may do: start guardrails-promote, and describe or stop its executions. That is the
+ * `states:startExecution.sync:2` policy of https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html
+ * without its events:PutTargets/PutRule/DescribeRule on StepFunctionsGetEventsForStepFunctionsExecutionRule: a
+ * `.sync` call through another account's role is followed by polling (DescribeExecution), and "the Amazon
+ * EventBridge permissions from the example policies aren't required"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cross-acct-sync-pattern.html). StopExecution: Step
+ * Functions stops the started execution when the calling Task is stopped or times out. A pipeline polling
+ * `describe-execution` needs the same two.
+ */
+export function promoteCallerPolicy(promoteStateMachineArn: string): PolicyDocument {
+  // Execution ARNs: arn:<partition>:states:<region>:<account>:execution:<state machine name>:<execution name>.
+  const executions = `${promoteStateMachineArn.replace(":stateMachine:", ":execution:")}:*`;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "StartGuardrailsPromote", Effect: "Allow", Action: "states:StartExecution", Resource: promoteStateMachineArn },
+      { Sid: "FollowGuardrailsPromoteExecutions", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: executions },
+    ],
+  };
+}

@@ -51,7 +51,7 @@ describe("validateConfig", () => {
         logRetentionDays: 365,
         workRetentionDays: 14,
         evidencePrefix: "gate-service",
-        promote: { maxWaitHours: 24, onControlTowerAccountCreated: false, onOrganizationsAccountCreated: false, eventWaitMinutes: 240, eventMoveToProductionOu: false },
+        promote: { maxWaitHours: 24, callerRoleArns: [], onControlTowerAccountCreated: false, onOrganizationsAccountCreated: false, eventWaitMinutes: 240, eventMoveToProductionOu: false },
         sweep: { scheduled: true, schedule: "cron(0 6 * * ? *)", scheduleTimezone: "UTC", revoke: false, ouIds: [], batchSize: 50, maxConcurrency: 10, accountConcurrency: 8 },
       },
     });

@@ -39,7 +39,7 @@ const statements = (policy: string): Json[] => JSON.parse(policy).Statement as J
 describe("off by default: nothing of the service in the output", () => {
   const absent = synthAll({});
   it("the output is the same, byte for byte, with the section absent, disabled, or disabled with settings", () => {
-    for (const variant of [{ gateService: { enabled: false } }, { gateService: { enabled: false, sweep: { revoke: true }, promote: { onOrganizationsAccountCreated: true } } }]) {
+    for (const variant of [{ gateService: { enabled: false } }, { gateService: { enabled: false, sweep: { revoke: true }, promote: { onOrganizationsAccountCreated: true, callerRoleArns: ["arn:aws:iam::555555555555:role/aft-account-provisioning-customizations-role"] } } }]) {
       const other = synthAll(variant);
       expect([...other.files.keys()].sort()).toEqual([...absent.files.keys()].sort());
       for (const [path, bytes] of absent.files) expect({ path, same: bytes.equals(other.files.get(path)!) }).toEqual({ path, same: true });
