@@ -90,7 +90,8 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
     { label: "include_global_resource_types", read: (v) => flag(block(v, "recording_group"), "include_global_resource_types"), direction: { kind: "true-is-stronger" } },
   ]),
   aws_cloudwatch_event_rule: settingsComparator("alert rule", (r) => `${quoted(text(r.values, "name"))} ${regionOf(r)}`.trim(), [
-    { label: "state", read: (v) => text(v, "state") ?? (flag(v, "is_enabled") === false ? "DISABLED" : undefined), direction: { kind: "ranked", strongestFirst: ["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", "DISABLED"] } },
+    // Unset is ENABLED (provider docs, website/docs/r/cloudwatch_event_rule.html.markdown: `state` defaults to ENABLED).
+    { label: "state", read: (v) => text(v, "state") ?? (flag(v, "is_enabled") === false ? "DISABLED" : "ENABLED"), direction: { kind: "ranked", strongestFirst: ["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", "DISABLED"] } },
     // Any pattern change can stop matching the findings the alert exists for.
     { label: "event_pattern", read: (v) => canonicalJson(text(v, "event_pattern")), direction: { kind: "any-change-weakens" } },
   ]),
