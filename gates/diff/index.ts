@@ -18,6 +18,7 @@ function keyed(resources: GuardrailResource[], comparator: Comparator, side: Sid
   const out = new Map<string, { resource: GuardrailResource; identity: string }>();
   for (const r of [...resources].sort((a, b) => a.address.localeCompare(b.address))) {
     const identity = comparator.identity(r, side);
+    side.recordIdentity(r, identity);
     const base = `${withStack ? `${r.stack}|` : ""}${identity}`;
     let key = base;
     for (let n = 2; out.has(key); n++) key = `${base}#${n}`;
@@ -31,12 +32,15 @@ export function diffGuardrails(base: ResourceSet, head: ResourceSet): DiffReport
   // Stacks only disambiguate when both sides are synth output (a plan is one stack, unnamed).
   const withStack = base.kind === "synth" && head.kind === "synth";
   const changes: GuardrailChange[] = [];
-  const types = new Set([...base.resources, ...head.resources].map((r) => r.type));
-  for (const type of [...types].sort()) {
-    const comparator = COMPARATORS[type];
-    if (!comparator) continue;
-    const b = keyed(base.resources.filter((r) => r.type === type), comparator, sides.base, withStack);
-    const h = keyed(head.resources.filter((r) => r.type === type), comparator, sides.head, withStack);
+  const types = [...new Set([...base.resources, ...head.resources].map((r) => r.type))].sort().filter((t) => COMPARATORS[t]);
+  // Every identity first: a comparator may ask whether a resource it depends on survives the change.
+  const keys = new Map(types.map((type) => {
+    const comparator = COMPARATORS[type]!;
+    return [type, { b: keyed(base.resources.filter((r) => r.type === type), comparator, sides.base, withStack), h: keyed(head.resources.filter((r) => r.type === type), comparator, sides.head, withStack) }];
+  }));
+  for (const type of types) {
+    const comparator = COMPARATORS[type]!;
+    const { b, h } = keys.get(type)!;
     const push = (resource: GuardrailResource, identity: string, compute: () => Finding[]) => {
       let findings: Finding[];
       try {
@@ -51,10 +55,10 @@ export function diffGuardrails(base: ResourceSet, head: ResourceSet): DiffReport
     };
     for (const [key, { resource, identity }] of b) {
       const match = h.get(key);
-      if (!match) push(resource, identity, () => comparator.removed(resource, sides.base));
+      if (!match) push(resource, identity, () => comparator.removed(resource, sides.base, sides));
       else push(match.resource, identity, () => comparator.changed(resource, match.resource, sides));
     }
-    for (const [key, { resource, identity }] of h) if (!b.has(key)) push(resource, identity, () => comparator.added(resource, sides.head));
+    for (const [key, { resource, identity }] of h) if (!b.has(key)) push(resource, identity, () => comparator.added(resource, sides.head, sides));
   }
   changes.sort((x, y) => ORDER[x.classification] - ORDER[y.classification] || x.address.localeCompare(y.address));
   const counts: Record<Classification, number> = { weakened: 0, strengthened: 0, neutral: 0 };

@@ -3,10 +3,12 @@
  * (providers' incidental resources, KMS aliases, ...).
  */
 import {
-  aggregator, compareSettings as compareSettingsOf, configRule, configurationPolicy, controlAssociation, iamPolicyComparator, legacyControl, quoted,
+  aggregator, compareSettings as compareSettingsOf, configRule, configurationPolicy, controlAssociation, legacyControl, quoted,
   referencedName, regionOf, scpAttachment, scpComparator, settingsComparator, type Comparator, type Setting,
 } from "./rules";
-import { block, blocks, flag, text, textList } from "./values";
+import { iamPolicyComparator } from "./iam";
+import { alarmComparator, functionComparator, logGroupComparator, parentBy, removedWithParent, removedWithUsers, scheduleComparator, stateMachineComparator } from "./service";
+import { block, blocks, canonicalJsonValue, flag, text, textList } from "./values";
 
 /**
  * The member-baseline template and the switches that turn its guardrails off: fewer template resources, no
@@ -28,6 +30,9 @@ function retentionDays(v: Record<string, unknown>): number | undefined {
   const years = Number(text(retention, "years") ?? NaN);
   return !Number.isNaN(days) ? days : !Number.isNaN(years) ? years * 365 : undefined;
 }
+
+/** A bucket's settings: removed with their bucket, they are part of that one removal. */
+const bucketSetting = (c: Comparator): Comparator => removedWithParent(c, parentBy("bucket", "aws_s3_bucket"));
 
 const bucketRef = (attr: string) => (r: Parameters<Comparator["identity"]>[0], side: Parameters<Comparator["identity"]>[1]) =>
   `of bucket ${quoted(referencedName(r, side, attr, ["bucket", "bucket_prefix", "name"]))}`;
@@ -85,38 +90,40 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
     { label: "include_global_resource_types", read: (v) => flag(block(v, "recording_group"), "include_global_resource_types"), direction: { kind: "true-is-stronger" } },
   ]),
   aws_cloudwatch_event_rule: settingsComparator("alert rule", (r) => `${quoted(text(r.values, "name"))} ${regionOf(r)}`.trim(), [
-    { label: "state", read: (v) => text(v, "state") ?? (flag(v, "is_enabled") === false ? "DISABLED" : undefined), direction: { kind: "ranked", strongestFirst: ["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", "DISABLED"] } },
+    // Unset is ENABLED (provider docs, website/docs/r/cloudwatch_event_rule.html.markdown: `state` defaults to ENABLED).
+    { label: "state", read: (v) => text(v, "state") ?? (flag(v, "is_enabled") === false ? "DISABLED" : "ENABLED"), direction: { kind: "ranked", strongestFirst: ["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", "DISABLED"] } },
     // Any pattern change can stop matching the findings the alert exists for.
     { label: "event_pattern", read: (v) => canonicalJson(text(v, "event_pattern")), direction: { kind: "any-change-weakens" } },
   ]),
-  aws_cloudwatch_event_target: settingsComparator("alert target", (r, side) => `${quoted(text(r.values, "target_id"))} of rule ${quoted(referencedName(r, side, "rule"))}`, [
+  aws_cloudwatch_event_target: removedWithParent(settingsComparator("alert target", (r, side) => `${quoted(text(r.values, "target_id"))} of rule ${quoted(referencedName(r, side, "rule"))}`, [
     { label: "arn", read: (v) => text(v, "arn"), direction: { kind: "any-change-weakens" } },
-  ]),
-  aws_sns_topic: settingsComparator("alert topic", (r) => quoted(text(r.values, "name")), []),
-  aws_sns_topic_subscription: settingsComparator("alert subscription", (r, side) => `${text(r.values, "protocol")}:${text(r.values, "endpoint")} on ${quoted(referencedName(r, side, "topic_arn"))}`, []),
+  ]), parentBy("rule", "aws_cloudwatch_event_rule")),
+  aws_sns_topic: removedWithUsers(settingsComparator("alert topic", (r) => quoted(text(r.values, "name")), [])),
+  aws_sns_topic_subscription: removedWithParent(settingsComparator("alert subscription", (r, side) => `${text(r.values, "protocol")}:${text(r.values, "endpoint")} on ${quoted(referencedName(r, side, "topic_arn"))}`, []), parentBy("topic_arn", "aws_sns_topic")),
   aws_sns_topic_policy: settingsComparator("alert topic policy", (r, side) => quoted(referencedName(r, side, "arn")), [
     { label: "policy", read: (v) => canonicalJson(text(v, "policy")), direction: { kind: "informational" } },
   ]),
-  aws_s3_bucket: settingsComparator("evidence bucket", (r) => quoted(text(r.values, "bucket") ?? text(r.values, "bucket_prefix")), [
+  // Removed with everything that names it (the gate service's work bucket with the service): part of that removal.
+  aws_s3_bucket: removedWithUsers(settingsComparator("evidence bucket", (r) => quoted(text(r.values, "bucket") ?? text(r.values, "bucket_prefix")), [
     { label: "object_lock_enabled", read: (v) => flag(v, "object_lock_enabled"), direction: { kind: "true-is-stronger" } },
     { label: "force_destroy", read: (v) => flag(v, "force_destroy"), direction: { kind: "false-is-stronger" } },
-  ]),
-  aws_s3_bucket_object_lock_configuration: settingsComparator("object lock", bucketRef("bucket"), [
+  ])),
+  aws_s3_bucket_object_lock_configuration: bucketSetting(settingsComparator("object lock", bucketRef("bucket"), [
     { label: "mode", read: (v) => text(block(block(v, "rule"), "default_retention"), "mode"), direction: { kind: "ranked", strongestFirst: ["COMPLIANCE", "GOVERNANCE"] } },
     { label: "retention days", read: retentionDays, direction: { kind: "higher-is-stronger" } },
-  ]),
-  aws_s3_bucket_versioning: settingsComparator("versioning", bucketRef("bucket"), [
+  ])),
+  aws_s3_bucket_versioning: bucketSetting(settingsComparator("versioning", bucketRef("bucket"), [
     { label: "status", read: (v) => text(block(v, "versioning_configuration"), "status"), direction: { kind: "ranked", strongestFirst: ["Enabled", "Suspended", "Disabled"] } },
-  ]),
-  aws_s3_bucket_public_access_block: settingsComparator("public access block", bucketRef("bucket"),
+  ])),
+  aws_s3_bucket_public_access_block: bucketSetting(settingsComparator("public access block", bucketRef("bucket"),
     ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].map((k) => ({ label: k, read: (v: Record<string, unknown>) => flag(v, k), direction: { kind: "true-is-stronger" as const } })),
-  ),
-  aws_s3_bucket_server_side_encryption_configuration: settingsComparator("bucket encryption", bucketRef("bucket"), [
+  )),
+  aws_s3_bucket_server_side_encryption_configuration: bucketSetting(settingsComparator("bucket encryption", bucketRef("bucket"), [
     { label: "sse_algorithm", read: (v) => blocks(v, "rule").map((r) => text(block(r, "apply_server_side_encryption_by_default"), "sse_algorithm") ?? "").join(","), direction: { kind: "ranked", strongestFirst: ["aws:kms:dsse", "aws:kms", "AES256"] } },
-  ]),
-  aws_s3_bucket_policy: settingsComparator("bucket policy", bucketRef("bucket"), [
+  ])),
+  aws_s3_bucket_policy: bucketSetting(settingsComparator("bucket policy", bucketRef("bucket"), [
     { label: "policy", read: (v) => canonicalJson(text(v, "policy")), direction: { kind: "informational" } },
-  ]),
+  ])),
   aws_cloudformation_stack_set: settingsComparator("StackSet", (r) => quoted(text(r.values, "name")), [
     { label: "auto_deployment", read: (v) => flag(block(v, "auto_deployment"), "enabled"), direction: { kind: "true-is-stronger" } },
     ...baselineSettings,
@@ -125,8 +132,14 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
   // (service-managed StackSets never deploy to the management account).
   aws_cloudformation_stack: settingsComparator("baseline stack", (r) => `${quoted(text(r.values, "name"))} ${regionOf(r)}`.trim(), baselineSettings),
   aws_cloudformation_stack_set_instance: settingsComparator("StackSet instance", (r, side) => `${quoted(referencedName(r, side, "stack_set_name"))} ${JSON.stringify(r.values.deployment_targets ?? r.values.account_id ?? "")} ${text(r.values, "stack_set_instance_region") ?? ""}`.trim(), []),
+  // The gate service (modules/gate-service): gates/diff/service.ts.
+  aws_scheduler_schedule: scheduleComparator,
+  aws_sfn_state_machine: stateMachineComparator,
+  aws_lambda_function: functionComparator,
+  aws_cloudwatch_metric_alarm: alarmComparator,
+  aws_cloudwatch_log_group: logGroupComparator,
   aws_iam_role: iamPolicyComparator("gate role trust", "assume_role_policy", (r) => quoted(text(r.values, "name"))),
-  aws_iam_role_policy: iamPolicyComparator("role policy", "policy", (r, side) => `${quoted(text(r.values, "name"))} of ${quoted(referencedName(r, side, "role"))}`),
+  aws_iam_role_policy: iamPolicyComparator("role policy", "policy", (r, side) => `${quoted(text(r.values, "name"))} of ${quoted(referencedName(r, side, "role"))}`, (r, side) => referencedName(r, side, "role")),
   aws_iam_policy: iamPolicyComparator("IAM policy", "policy", (r) => quoted(text(r.values, "name"))),
   aws_iam_role_policy_attachment: {
     identity: (r, side) => `policy ${text(r.values, "policy_arn")} on role ${quoted(referencedName(r, side, "role"))}`,
@@ -140,10 +153,8 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
 /** JSON text with keys sorted, so reformatting is not a change; non-JSON text is kept as-is. */
 export function canonicalJson(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  const sortKeys = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sortKeys) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)])) : v;
   try {
-    return JSON.stringify(sortKeys(JSON.parse(raw)));
+    return canonicalJsonValue(JSON.parse(raw));
   } catch {
     return raw;
   }

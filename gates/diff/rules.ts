@@ -11,12 +11,18 @@ export interface Finding {
   explanation: string;
 }
 
+export interface Sides {
+  base: SideIndex;
+  head: SideIndex;
+}
+
 export interface Comparator {
   /** Human name of what the resource is, e.g. `SCP "deny-root-access-keys"`. Also the match key. */
   identity(r: GuardrailResource, side: SideIndex): string;
-  added(r: GuardrailResource, side: SideIndex): Finding[];
-  removed(r: GuardrailResource, side: SideIndex): Finding[];
-  changed(base: GuardrailResource, head: GuardrailResource, sides: { base: SideIndex; head: SideIndex }): Finding[];
+  /** `side` is the head (added) or base (removed) side; `sides` both, to see what else the change adds or removes. */
+  added(r: GuardrailResource, side: SideIndex, sides: Sides): Finding[];
+  removed(r: GuardrailResource, side: SideIndex, sides: Sides): Finding[];
+  changed(base: GuardrailResource, head: GuardrailResource, sides: Sides): Finding[];
 }
 
 const weakened = (explanation: string): Finding => ({ classification: "weakened", explanation });
@@ -47,6 +53,7 @@ type Direction =
   | { kind: "true-is-stronger" }
   | { kind: "false-is-stronger" }
   | { kind: "higher-is-stronger" }
+  | { kind: "lower-is-stronger" }
   | { kind: "ranked"; strongestFirst: string[] }
   | { kind: "superset-is-stronger" }
   | { kind: "any-change-weakens" }
@@ -81,6 +88,7 @@ function compareSettings(settings: Setting[], base: GuardrailResource, head: Gua
         if (d.kind === "true-is-stronger") return v === true || v === "true" ? 1 : 0;
         if (d.kind === "false-is-stronger") return v === true || v === "true" ? 0 : 1;
         if (d.kind === "higher-is-stronger") return typeof v === "number" ? v : Number(v);
+        if (d.kind === "lower-is-stronger") return -(typeof v === "number" ? v : Number(v));
         const i = d.strongestFirst.indexOf(String(v));
         return i < 0 ? undefined : -i;
       };
@@ -125,23 +133,6 @@ const scpAttachment: Comparator = {
   removed: () => [weakened("SCP detached from target")],
   changed: () => [],
 };
-
-/** IAM policies of gate roles: an Allow that covers more is a widening. */
-function iamPolicyComparator(what: string, policyAttr: string, identity: (r: GuardrailResource, side: SideIndex) => string): Comparator {
-  return {
-    identity: (r, side) => `${what} ${identity(r, side)}`,
-    added: (r) => {
-      const statements = policyOf(r, policyAttr) ?? [];
-      return statements.some((s) => s.effect === "Allow") ? [weakened(`${what} added: grants ${summarizePolicy(statements)}`)] : [neutral(`${what} added`)];
-    },
-    removed: () => [strengthened(`${what} removed: its permissions are gone`)],
-    changed: (b, h) => {
-      const hp = policyOf(h, policyAttr);
-      if (!hp) return [neutral(`${policyAttr} is known only after apply; compare after apply`)];
-      return comparePolicies(policyOf(b, policyAttr) ?? [], hp);
-    },
-  };
-}
 
 /* ------------------------------------------------------------------ Security Hub */
 
@@ -269,5 +260,5 @@ const aggregator = settingsComparator("Config aggregator", (r) => quoted(text(r.
   { label: "organization-wide", read: (v) => block(v, "organization_aggregation_source") !== undefined, direction: { kind: "true-is-stronger" } },
 ]);
 
-export { compareSettings, blocks, configRule, controlAssociation, legacyControl, scpAttachment, scpComparator, configurationPolicy, aggregator, iamPolicyComparator, settingsComparator, referencedName, regionOf, quoted, weakened, strengthened, neutral };
+export { compareSettings, blocks, configRule, controlAssociation, legacyControl, scpAttachment, scpComparator, configurationPolicy, aggregator, settingsComparator, referencedName, regionOf, quoted, policyOf, weakened, strengthened, neutral };
 export type { Setting };

@@ -38,12 +38,23 @@ export function flag(values: Record<string, unknown> | undefined, key: string): 
   return undefined;
 }
 
+/** A value as JSON with object keys sorted: equal for values that differ only in key order. */
+export function canonicalJsonValue(value: unknown): string {
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sortKeys) : isRecord(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)])) : v;
+  return JSON.stringify(sortKeys(value)) ?? "undefined";
+}
+
 const REFERENCE = /^\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}$/;
 
 /** Lookups over one side, to turn references and concrete ids into the referenced resource. */
 export class SideIndex {
   private readonly byStackAddress = new Map<string, GuardrailResource>();
   private readonly byIdentifier = new Map<string, GuardrailResource>();
+
+  /** Each guardrail resource's semantic identity on this side (recorded by the diff before comparing). */
+  private readonly identities = new Map<GuardrailResource, string>();
+  private readonly typedIdentities = new Set<string>();
 
   constructor(readonly set: ResourceSet) {
     for (const r of set.resources) {
@@ -55,6 +66,34 @@ export class SideIndex {
         if (v && key !== "name" && key !== "bucket") this.byIdentifier.set(`*|${v}`, r);
       }
     }
+  }
+
+  recordIdentity(r: GuardrailResource, identity: string): void {
+    this.identities.set(r, identity);
+    this.typedIdentities.add(`${r.type}|${identity}`);
+  }
+
+  identityOf(r: GuardrailResource): string | undefined {
+    return this.identities.get(r);
+  }
+
+  /** Is there a resource of this type with this identity on this side? */
+  hasIdentity(type: string, identity: string): boolean {
+    return this.typedIdentities.has(`${type}|${identity}`);
+  }
+
+  /**
+   * Guardrail resources on this side that name `target`: a synth reference to it (same stack), or, as plans carry
+   * concrete values, its name / ARN / bucket written in one of their values.
+   */
+  referrers(target: GuardrailResource): GuardrailResource[] {
+    const reference = `\${${target.type}.${target.name}.`;
+    const names = ["name", "bucket", "arn"].map((k) => text(target.values, k)).filter((v): v is string => v !== undefined && v.length > 0);
+    return this.set.resources.filter((r) => {
+      if (r === target || !this.identities.has(r)) return false;
+      const body = JSON.stringify(r.values);
+      return (r.stack === target.stack && body.includes(reference)) || names.some((n) => body.includes(JSON.stringify(n).slice(1, -1)));
+    });
   }
 
   /** The resource a value refers to (`${type.name.attr}` in synth, an id/ARN in plans), if any. */
