@@ -89,13 +89,13 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
     { label: "all_supported", read: (v) => flag(block(v, "recording_group"), "all_supported"), direction: { kind: "true-is-stronger" } },
     { label: "include_global_resource_types", read: (v) => flag(block(v, "recording_group"), "include_global_resource_types"), direction: { kind: "true-is-stronger" } },
   ]),
-  aws_cloudwatch_event_rule: settingsComparator("alert rule", (r) => `${quoted(text(r.values, "name"))} ${regionOf(r)}`.trim(), [
+  aws_cloudwatch_event_rule: settingsComparator("event rule", (r) => `${quoted(text(r.values, "name"))} ${regionOf(r)}`.trim(), [
     // Unset is ENABLED (provider docs, website/docs/r/cloudwatch_event_rule.html.markdown: `state` defaults to ENABLED).
     { label: "state", read: (v) => text(v, "state") ?? (flag(v, "is_enabled") === false ? "DISABLED" : "ENABLED"), direction: { kind: "ranked", strongestFirst: ["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", "DISABLED"] } },
     // Any pattern change can stop matching the findings the alert exists for.
     { label: "event_pattern", read: (v) => canonicalJson(text(v, "event_pattern")), direction: { kind: "any-change-weakens" } },
   ]),
-  aws_cloudwatch_event_target: removedWithParent(settingsComparator("alert target", (r, side) => `${quoted(text(r.values, "target_id"))} of rule ${quoted(referencedName(r, side, "rule"))}`, [
+  aws_cloudwatch_event_target: removedWithParent(settingsComparator("event target", (r, side) => `${quoted(text(r.values, "target_id"))} of rule ${quoted(referencedName(r, side, "rule"))}`, [
     { label: "arn", read: (v) => text(v, "arn"), direction: { kind: "any-change-weakens" } },
   ]), parentBy("rule", "aws_cloudwatch_event_rule")),
   aws_sns_topic: removedWithUsers(settingsComparator("alert topic", (r) => quoted(text(r.values, "name")), [])),
@@ -104,7 +104,7 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
     { label: "policy", read: (v) => canonicalJson(text(v, "policy")), direction: { kind: "informational" } },
   ]),
   // Removed with everything that names it (the gate service's work bucket with the service): part of that removal.
-  aws_s3_bucket: removedWithUsers(settingsComparator("evidence bucket", (r) => quoted(text(r.values, "bucket") ?? text(r.values, "bucket_prefix")), [
+  aws_s3_bucket: removedWithUsers(settingsComparator("bucket", (r) => quoted(text(r.values, "bucket") ?? text(r.values, "bucket_prefix")), [
     { label: "object_lock_enabled", read: (v) => flag(v, "object_lock_enabled"), direction: { kind: "true-is-stronger" } },
     { label: "force_destroy", read: (v) => flag(v, "force_destroy"), direction: { kind: "false-is-stronger" } },
   ])),
@@ -138,7 +138,7 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
   aws_lambda_function: functionComparator,
   aws_cloudwatch_metric_alarm: alarmComparator,
   aws_cloudwatch_log_group: logGroupComparator,
-  aws_iam_role: iamPolicyComparator("gate role trust", "assume_role_policy", (r) => quoted(text(r.values, "name"))),
+  aws_iam_role: iamPolicyComparator("role trust", "assume_role_policy", (r) => quoted(text(r.values, "name"))),
   aws_iam_role_policy: iamPolicyComparator("role policy", "policy", (r, side) => `${quoted(text(r.values, "name"))} of ${quoted(referencedName(r, side, "role"))}`, (r, side) => referencedName(r, side, "role")),
   aws_iam_policy: iamPolicyComparator("IAM policy", "policy", (r) => quoted(text(r.values, "name"))),
   aws_iam_role_policy_attachment: {

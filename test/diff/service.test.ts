@@ -97,7 +97,7 @@ const CASES: ServiceCase[] = [
   { name: "schedule more frequent (daily → hourly)", head: () => synthOnce("hourly", withService((s) => void (s.sweep = { schedule: "rate(1 hour)" }))), exit: 0, expected: [["strengthened", "schedule_expression cron(0 6 * * ? *) → rate(1 hour) (more frequent: 364 → 8736 runs in 52 weeks)"]] },
   { name: "schedule less frequent (daily → weekly)", head: () => synthOnce("weekly", withService((s) => void (s.sweep = { schedule: "cron(0 6 ? * MON *)" }))), exit: 1, expected: [["weakened", "(less frequent: 364 → 52 runs in 52 weeks)"]] },
   // ---- vending events
-  { name: "vending-event rule removed", head: () => synthOnce("no-events", withService((s) => void (s.promote = { onControlTowerAccountCreated: false }))), exit: 1, expected: [["weakened", "alert rule removed"], ["neutral", 'removed with alert rule "guardrails-promote-on-control-tower-account-created"']] },
+  { name: "vending-event rule removed", head: () => synthOnce("no-events", withService((s) => void (s.promote = { onControlTowerAccountCreated: false }))), exit: 1, expected: [["weakened", "event rule removed"], ["neutral", 'removed with event rule "guardrails-promote-on-control-tower-account-created"']] },
   { name: "vending-event rule disabled", head: () => edited((r) => void (one(r, "aws_cloudwatch_event_rule", "control-tower-account-created")[1].state = "DISABLED")), exit: 1, expected: [["weakened", "state ENABLED → DISABLED"]] },
   // ---- the function role's policy
   { name: "function role: an Allow action added", head: () => edited(editPolicy("aws_iam_role_policy", "function-policy", "policy", (s) => void statement(s, "SweepWorkFiles").Action.push("s3:DeleteObject"))), exit: 1, expected: [["weakened", 'statement "SweepWorkFiles" now allows s3:DeleteObject']] },
@@ -161,7 +161,7 @@ describe.each([
     const { base: b, head: h } = loadInputs(inputsFor(base(), off));
     const report = diffGuardrails(b, h);
     expect(weakenedLines(report)).toEqual([
-      'alert rule "guardrails-promote-on-control-tower-account-created" (eu-west-1): alert rule removed',
+      'event rule "guardrails-promote-on-control-tower-account-created" (eu-west-1): event rule removed',
       'function "guardrails-gate" (eu-west-1): function removed: the gate service\'s steps no longer run',
       'schedule "guardrails-sweep" (eu-west-1): schedule removed: state machine "guardrails-sweep" no longer runs on a schedule',
       'state machine "guardrails-promote" (eu-west-1): state machine removed',
