@@ -49,6 +49,7 @@ import { runSweep } from "../gates/sweep/run";
 import { EXAMPLE_IDS, bigOrganization, endpointEnv, startLocalAws } from "../test/endpoint";
 import { matchesFilters } from "../test/endpoint/findings";
 import { API_QUOTAS, quotaFaults } from "./aws-quotas";
+import { membersFor } from "./organization";
 
 const LATENCY_MS = 50;
 const CONCURRENCY = Number(process.env["SWEEP_BENCH_CONCURRENCY"] ?? 6);
@@ -58,13 +59,6 @@ const ACCOUNTS_PAGE = 20;
 const FINDINGS_PAGE = 100;
 
 const FAULTS = quotaFaults(LATENCY_MS);
-
-/** Members such that members + 2 − floor(members / 13) ACTIVE accounts = n (every 13th member is suspended). */
-function membersFor(n: number): number {
-  let m = n - 2;
-  while (m + 2 - Math.floor(m / 13) < n) m++;
-  return m;
-}
 
 interface EndpointStats {
   served: [string, number][];
