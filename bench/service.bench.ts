@@ -24,8 +24,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { CheckStepResult } from "../gates/service/promote-steps";
+import type { ListingRecord } from "../gates/service/sweep-input";
+import { workKeys, type BatchStepResult } from "../gates/service/sweep-steps";
 import type { ServiceHandler } from "../gates/service";
 import { SETTINGS_ENV, type ServiceSettings } from "../gates/service/settings";
 import { EXAMPLE_CONFIG, validateConfig } from "../modules/config";
@@ -135,6 +137,8 @@ interface SweepMeasure {
   byAction: Map<string, { invocations: number; ms: number }>;
   s3: Record<string, number>;
   throttled: string;
+  getFindings: number;
+  verdicts: string;
   stored: Record<string, [number, number]>;
 }
 
@@ -149,10 +153,16 @@ async function measureSweep(accounts: number, bundlePath: string, settingsBase: 
     const handler = bundled.createHandler({ ...settingsBase, endpointUrl: endpoint.url });
     const durations: number[] = [];
     const byAction = new Map<string, { invocations: number; ms: number }>();
+    let verdicts = { pass: 0, fail: 0, inconclusive: 0 };
     const timed: ServiceHandler = async (event) => {
       const started = performance.now();
       try {
-        return await handler(event);
+        const result = await handler(event);
+        if ((event as { action?: unknown }).action === "checkBatch") {
+          const b = result as BatchStepResult;
+          verdicts = { pass: verdicts.pass + b.pass, fail: verdicts.fail + b.fail, inconclusive: verdicts.inconclusive + b.inconclusive };
+        }
+        return result;
       } finally {
         const ms = performance.now() - started;
         durations.push(ms);
@@ -173,6 +183,9 @@ async function measureSweep(accounts: number, bundlePath: string, settingsBase: 
     );
     const wallMs = performance.now() - started;
     const report = await endpoint.report();
+    // Read after the request counts: how the organization-wide findings read went (fallbacks: accounts that read their own).
+    const listing = await s3.send(new GetObjectCommand({ Bucket: settingsBase.workBucket, Key: workKeys.listing(`bench-sweep-${accounts}`) }));
+    const findings = (JSON.parse(await listing.Body!.transformToString("utf8")) as ListingRecord).findings;
     const counts = run.counts();
     // ReadItems is the substitute's, not a state of the deployed definition; its S3 GetObject is the ItemReader's own.
     const deployedCounts = { ...counts, parentStates: counts.parentStates - 1 };
@@ -193,6 +206,8 @@ async function measureSweep(accounts: number, bundlePath: string, settingsBase: 
       byAction,
       s3: Object.fromEntries(s3Requests),
       throttled: Object.entries(report.throttled).map(([k, n]) => `${k} ${n}`).join(", ") || "none",
+      getFindings: report.served["securityhub:GetFindings"] ?? 0,
+      verdicts: `${verdicts.pass} PASS, ${verdicts.fail} FAIL, ${verdicts.inconclusive} INCONCLUSIVE; organization-wide findings read: ${findings.requests} pages, ${findings.fallbacks} accounts left to read their own (${findings.queries.map((q) => `${q.id} ${q.state}${q.failure === null ? "" : `: ${q.failure}`}`).join("; ")})`,
       stored: report.stored,
     };
   } finally {
@@ -233,11 +248,11 @@ async function main(): Promise<void> {
     measured.push(m);
     const actions = [...m.byAction].map(([a, v]) => `${a} ${v.invocations} × ${(v.ms / v.invocations / 1000).toFixed(2)} s`).join(", ");
     const stored = Object.entries(m.stored).map(([b, [objects, bytes]]) => `${b} ${objects} objects ${(bytes / 1048576).toFixed(1)} MB`).join(", ");
-    console.log(`${String(m.usage.accounts).padStart(6)} accounts: ${(m.wallMs / 1000).toFixed(1)} s, execution ${m.outcome}`);
+    console.log(`${String(m.usage.accounts).padStart(6)} accounts: ${(m.wallMs / 1000).toFixed(1)} s, execution ${m.outcome}; ${m.verdicts}`);
     console.log(
       `        transitions: parent ${m.counts.parentStates} + child executions ${m.counts.childExecutions} + child states ${m.counts.childStates} + retries ${m.counts.retries} = ${m.usage.transitions}; invocations: ${actions}`,
     );
-    console.log(`        S3: ${Object.entries(m.s3).map(([k, n]) => `${k.slice(3)} ${n}`).join(", ")}; stored: ${stored}; throttled: ${m.throttled}`);
+    console.log(`        S3: ${Object.entries(m.s3).map(([k, n]) => `${k.slice(3)} ${n}`).join(", ")}; stored: ${stored}; GetFindings served ${m.getFindings}; throttled: ${m.throttled}`);
     printUsage(`${m.usage.accounts} accounts`, m.usage);
   }
   const first = measured[0]!;

@@ -131,6 +131,8 @@ describe("guardrails-sweep, run locally through the map", () => {
     expect(error).toBe("NotAllProductionReady");
     const active = Object.values(h.aws.world.accounts).filter((a) => a.status === "ACTIVE").length;
     expect(r.tasks.filter((t) => t === "CheckBatch")).toHaveLength(Math.ceil(active / 50));
+    // What bench/service.bench.ts prices: the parent's states (the substitute's ReadItems among them), one child execution per batch, its one state.
+    expect(r.counts()).toEqual({ parentStates: 6, childExecutions: Math.ceil(active / 50), childStates: Math.ceil(active / 50), retries: 0 });
     expect(r.tasks.filter((t) => t !== "CheckBatch")).toEqual(["ListAccounts", "ReadItems", "WriteIndex"]);
     const location = /index (s3:\/\/\S+)$/.exec(cause)![1]!;
     const files = downloadEvidence(h.aws, "gate-service/sweeps/sweep-300", scratch);
