@@ -15,8 +15,8 @@
  *    transitions as Step Functions bills them, invocations, each invocation's wall time (what Lambda bills, the
  *    simulated AWS latency and throttling included; 10 batches share this process's 2 cores, which only lengthens
  *    them: the estimate errs high), S3 requests from the endpoint's log. Priced by ./sweep-cost.ts. Goal: a
- *    10,000-account sweep < USD 1; measured at 10,000 unless SERVICE_BENCH_SIZES says otherwise, in which case the
- *    two sizes given are extrapolated on a straight line to 10,000 (and the output says so).
+ *    10,000-account sweep < USD 1. Sizes: SERVICE_BENCH_SIZES, default 1,000 and 2,000 extrapolated on a straight
+ *    line to 10,000 (a 10,000-account run takes about 5 minutes here); `SERVICE_BENCH_SIZES=10000` measures it.
  *
  * Alone: `npm run build && node dist/bench/run.js service` (or `npm run bench -- service`).
  */
@@ -46,7 +46,7 @@ const LATENCY_MS = 100;
 const SWEEP_LATENCY_MS = 50;
 const WARM_RUNS = 7;
 const COLD_LOADS = 3;
-const SIZES = (process.env["SERVICE_BENCH_SIZES"] ?? "1000,10000").split(",").map(Number);
+const SIZES = (process.env["SERVICE_BENCH_SIZES"] ?? "1000,2000").split(",").map(Number);
 const FUNCTION_ARN = "arn:aws:lambda:us-east-1:111111111111:function:guardrails-gate";
 const ROOT = repositoryRoot();
 
@@ -263,8 +263,12 @@ async function main(): Promise<void> {
   console.log("cost:");
   printUsage(`per 1,000 accounts (at ${last.usage.accounts})`, perAccounts(last.usage, 1000));
   printUsage(`10,000 accounts (${how})`, tenThousand);
-  const total = costOf(tenThousand).total;
-  console.log(`measured 10,000-account sweep cost ${usd(total)} (${how}; goal < $1: ${mark(total < 1)})`);
+  // Durations measured on a shared 2-core machine are noisy: the goal is judged on the larger of the line and the
+  // dearest measured sweep scaled in proportion (which also multiplies its fixed part: errs high).
+  const dearest = measured.map((m) => perAccounts(m.usage, 10_000)).reduce((a, b) => (costOf(b).total > costOf(a).total ? b : a));
+  printUsage("10,000 accounts (the dearest measured sweep scaled in proportion)", dearest);
+  const total = Math.max(costOf(tenThousand).total, costOf(dearest).total);
+  console.log(`measured 10,000-account sweep cost ${usd(total)} (the larger of the two estimates above; goal < $1: ${mark(total < 1)})`);
 }
 
 main().catch((err: unknown) => {
