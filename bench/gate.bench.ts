@@ -1,17 +1,13 @@
 /**
  * Gate benchmark: one clean account checked against the local endpoint with 100 ms of latency on
  * every call. The gate's wall time is compared with the critical path of its AWS calls, i.e. the
- * longest chain of calls that must run one after another:
- *   AssumeRole(target) -> ListUsers -> ListAccessKeys | ListUserTags           (IAM.3 live data)
- *   AssumeRole(target) -> GetAccountSummary | GetCredentialReport [-> polls]    (IAM.4 A, B)
- *   AssumeRole(target) -> DescribeHub                                           (Security Hub on in the account)
- *   DescribeAccount (the gate's own credentials)                                (Organizations status: ACTIVE?)
- *   AssumeRole(security hub) -> 3 concurrent GetFindings queries, each paged    (IAM.4 C, IAM.3 findings)
- * Each link costs at least the injected latency; counts come from the endpoint's request log.
+ * longest chain of calls that must run one after another (./critical-path.ts); counts come from the
+ * endpoint's request log.
  * Goals: wall / critical path <= 1.2 (median warm run), peak RSS < 150 MiB (endpoint in the same process).
  */
 import { startLocalAws, endpointEnv, exampleWorld } from "../test/endpoint";
 import { checkAccount } from "../gates/check";
+import { criticalChain } from "./critical-path";
 
 const LATENCY_MS = 100;
 const WARM_RUNS = 5;
@@ -36,7 +32,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       const v = await checkAccount(opts);
       const wallMs = performance.now() - started;
-      runs.push({ label, wallMs, chain: criticalChain(aws.requests.map((r) => ({ action: r.action, accountId: r.accountId }))), verdict: v.verdict });
+      runs.push({ label, wallMs, chain: criticalChain(aws.requests, SECURITY_HUB), verdict: v.verdict });
     }
     for (const r of runs) {
       const critical = r.chain * LATENCY_MS;
@@ -53,19 +49,6 @@ async function main(): Promise<void> {
   } finally {
     await aws.close();
   }
-}
-
-/** Length of the longest sequential chain of calls, from the request log of one check. */
-function criticalChain(requests: { action: string; accountId: string }[]): number {
-  const count = (action: string, accountId?: string): number => requests.filter((r) => r.action === action && (accountId === undefined || r.accountId === accountId)).length;
-  const hasUsers = count("ListAccessKeys") > 0 || count("ListUserTags") > 0 ? 1 : 0;
-  const iam3Live = count("ListUsers") + hasUsers;
-  const iam4Target = Math.max(count("GetAccountSummary"), count("GetCredentialReport") + count("GenerateCredentialReport"));
-  const targetChain = 1 + Math.max(iam3Live, iam4Target, count("DescribeHub") > 0 ? 1 : 0);
-  const statusChain = count("DescribeAccount") > 0 ? 1 : 0;
-  // Three queries run concurrently (control ids; IAM.4 and IAM.3 generator ids): the longest is about a third.
-  const findingsChain = 1 + Math.ceil(count("GetFindings", SECURITY_HUB) / 3);
-  return Math.max(targetChain, findingsChain, statusChain);
 }
 
 main().catch((err: unknown) => {

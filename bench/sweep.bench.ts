@@ -46,37 +46,19 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { findingsQueries } from "../gates/collect/findings";
 import { runSweep } from "../gates/sweep/run";
-import { EXAMPLE_IDS, bigOrganization, endpointEnv, startLocalAws, type FaultRule } from "../test/endpoint";
+import { EXAMPLE_IDS, bigOrganization, endpointEnv, startLocalAws } from "../test/endpoint";
 import { matchesFilters } from "../test/endpoint/findings";
+import { API_QUOTAS, quotaFaults } from "./aws-quotas";
+import { membersFor } from "./organization";
 
 const LATENCY_MS = 50;
 const CONCURRENCY = Number(process.env["SWEEP_BENCH_CONCURRENCY"] ?? 6);
 const SIZES = (process.env["SWEEP_BENCH_SIZES"] ?? "100,1000,10000").split(",").map(Number);
-const QUOTAS = {
-  getFindings: { rate: 3, burst: 6 },
-  securityHubOther: { rate: 10, burst: 30 },
-  assumeRole: { rate: 600, burst: 600 },
-  organizations: { rate: 20, burst: 20 },
-  iamPerAccount: { rate: 20, burst: 20 },
-};
+const QUOTAS = API_QUOTAS;
 const ACCOUNTS_PAGE = 20;
 const FINDINGS_PAGE = 100;
 
-const FAULTS: FaultRule[] = [
-  { latencyMs: LATENCY_MS },
-  { service: "securityhub", action: "GetFindings", ratePerSecond: QUOTAS.getFindings.rate, burst: QUOTAS.getFindings.burst, perAccount: true },
-  { service: "securityhub", action: "DescribeHub", ratePerSecond: QUOTAS.securityHubOther.rate, burst: QUOTAS.securityHubOther.burst, perAccount: true },
-  { service: "sts", action: "AssumeRole", ratePerSecond: QUOTAS.assumeRole.rate, burst: QUOTAS.assumeRole.burst, perAccount: true },
-  { service: "organizations", ratePerSecond: QUOTAS.organizations.rate, burst: QUOTAS.organizations.burst, perAccount: true },
-  { service: "iam", ratePerSecond: QUOTAS.iamPerAccount.rate, burst: QUOTAS.iamPerAccount.burst, perAccount: true },
-];
-
-/** Members such that members + 2 − floor(members / 13) ACTIVE accounts = n (every 13th member is suspended). */
-function membersFor(n: number): number {
-  let m = n - 2;
-  while (m + 2 - Math.floor(m / 13) < n) m++;
-  return m;
-}
+const FAULTS = quotaFaults(LATENCY_MS);
 
 interface EndpointStats {
   served: [string, number][];

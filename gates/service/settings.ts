@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { CONTROL_IAM3, CONTROL_IAM4 } from "../../modules/constants";
 import type { CallPolicy, RetryPolicy } from "../aws/call";
+import type { AdaptiveLimiterSettings } from "../sweep/limiter";
 import { homeRegionProblems, OU_ID_PATTERN } from "../options";
 
 export const SETTINGS_ENV = "GUARDRAILS_GATE_SERVICE";
@@ -97,6 +98,8 @@ export interface ServiceTuning {
   retry?: Partial<RetryPolicy>;
   reportPoll?: { baseDelayMs: number; maxDelayMs: number };
   clock?: () => Date;
+  /** The sweep steps' adaptive limiter (gates/sweep/limiter.ts); its defaults pace the documented quotas. */
+  limiter?: Partial<AdaptiveLimiterSettings>;
 }
 
 /** The Lambda context's one member the handlers use (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html). */

@@ -52,8 +52,8 @@ export function serviceSettings(url: string, over: Partial<ServiceSettings> = {}
   };
 }
 
-/** Short backoffs so faults resolve fast (as the gate-io tests do). */
-export const FAST = { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 }, reportPoll: { baseDelayMs: 5, maxDelayMs: 20 } };
+/** Short backoffs so faults resolve fast (as the gate-io tests do); the sweep limiter starts fast (as test/sweep/e2e does). */
+export const FAST = { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 }, reportPoll: { baseDelayMs: 5, maxDelayMs: 20 }, limiter: { initialRatePerSecond: 1000, burst: 100, knownQuotas: {} } };
 
 export interface ServiceHarness {
   aws: LocalAws;

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parsePromoteRequest } from "../../gates/service/promote-steps";
 import { gateServiceSettings, promoteCallerRoleArn, PROMOTE_STATE_MACHINE_NAME, stateMachineArn } from "../../modules/gate-service";
 import { exampleConfig } from "../modules/helpers";
-import { runLocally, validateAsl } from "./local-sfn";
+import { runLocally, validateAsl } from "../local-sfn";
 
 const README = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
 

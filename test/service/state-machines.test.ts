@@ -2,7 +2,7 @@
  * Issue 13, local execution: each state machine definition validated with an ASL validator, then run by a local
  * Step Functions interpreter whose Task states call the real handler against the local endpoint. Wait states are
  * overridden to 0 ms (the interpreter's waitTimeOverrides), so nothing sleeps; what stands in for the Distributed
- * Map's item reader and batcher is said in ./local-sfn.ts.
+ * Map's item reader and batcher is said in ../local-sfn/index.ts.
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -14,7 +14,7 @@ import { promoteDefinition, sweepDefinition } from "../../modules/gate-service";
 import { READY_TAG_KEY } from "../../modules/constants";
 import { bigOrganization, clientConfig, exampleWorld } from "../endpoint";
 import { IDS, PRODUCTION_OU, downloadEvidence, startService, type ServiceHarness } from "./harness";
-import { runLocally, substituteDistributedMap, validateAsl } from "./local-sfn";
+import { runLocally, substituteDistributedMap, validateAsl } from "../local-sfn";
 
 const FUNCTION_ARN = "arn:aws:lambda:us-east-1:111111111111:function:guardrails-gate";
 const promote = promoteDefinition({ functionArn: FUNCTION_ARN });
@@ -137,6 +137,8 @@ describe("guardrails-sweep, run locally through the map: a few hundred accounts"
     const active = Object.values(h.aws.world.accounts).filter((a) => a.status === "ACTIVE").length;
     expect(active).toBeGreaterThan(200);
     expect(r.tasks.filter((t) => t === "CheckBatch")).toHaveLength(Math.ceil(active / 50));
+    // What bench/service.bench.ts prices: the parent's states (the substitute's ReadItems among them), one child execution per batch, its one state.
+    expect(r.counts()).toEqual({ parentStates: 6, childExecutions: Math.ceil(active / 50), childStates: Math.ceil(active / 50), retries: 0 });
     expect(r.tasks.filter((t) => t !== "CheckBatch")).toEqual(["ListAccounts", "ReadItems", "WriteIndex"]);
     const location = /index (s3:\/\/\S+)$/.exec(cause)![1]!;
     const files = downloadEvidence(h.aws, "gate-service/sweeps/sweep-240", scratch);

@@ -9,10 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyBundleFile } from "../../gates/evidence/verify";
 import type { BatchStepResult, IndexStepResult, ListStepResult } from "../../gates/service/sweep-steps";
-import type { SweepItem } from "../../gates/service/sweep-input";
+import type { ListingRecord, SweepItem } from "../../gates/service/sweep-input";
+import { createHandler } from "../../gates/service";
 import { READY_TAG_KEY } from "../../modules/constants";
 import { bigOrganization } from "../endpoint";
-import { WORK_BUCKET, downloadEvidence, objectsUnder, startService, type ServiceHarness } from "./harness";
+import { FAST, WORK_BUCKET, downloadEvidence, objectsUnder, startService, type ServiceHarness } from "./harness";
 
 let h: ServiceHarness;
 const scratch = mkdtempSync(join(tmpdir(), "guardrails-service-sweep-"));
@@ -115,6 +116,17 @@ describe("a sweep through the steps", () => {
     expect(h.aws.requests.filter((r) => r.action === "GetFindings").length - before).toBe(3 * first!.accounts);
     expect(list.accounts).toBeGreaterThan(first!.accounts);
     expect(first!.pass).toBeGreaterThan(0);
+  });
+
+  it("the organization-wide findings read is paced under GetFindings' shared quota (the CLI sweep's limiter): it completes, no account is left to read its own", async () => {
+    // GetFindings' documented quota (3/s, burst 6) scaled so the test is quick: 30/s, one at a time; the limiter is told the same.
+    const quota = { ratePerSecond: 30, burst: 1 };
+    h.aws.faults.push({ service: "securityhub", action: "GetFindings", ...quota, perAccount: true });
+    const handler = createHandler(h.settings, { ...FAST, limiter: { initialRatePerSecond: 1000, burst: 100, knownQuotas: { "securityhub:GetFindings": quota } } });
+    await handler({ action: "listAccounts", runId: "run-paced", input: {} });
+    const listing = JSON.parse(objectsUnder(h.aws, WORK_BUCKET, "runs/run-paced/listing.json").get("runs/run-paced/listing.json")!.body.toString("utf8")) as ListingRecord;
+    expect(listing.findings).toMatchObject({ fallbacks: 0, completedAt: expect.any(String) });
+    expect(listing.findings.queries.map((q) => q.state)).toEqual(["complete", "complete", "complete"]);
   });
 
   it("a listing error is never an empty success: it is in the index and the sweep is INCONCLUSIVE", async () => {

@@ -13,6 +13,8 @@
  *   child workflow (ItemProcessor), MaxConcurrency, ResultPath and Catch are the definition's own; an inline Map
  *   fails on its first failed child, which is what ToleratedFailurePercentage 0 means for a Distributed Map
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html).
+ * - Shared by the state machine tests (test/service) and the service benchmark (bench/service.bench.ts), which
+ *   counts the transitions Step Functions would bill from the same runs (`counts()`).
  * - Node 20 lacks Promise.withResolvers (Node 22), which the interpreter uses for Task timeouts: defined here
  *   with the standard's semantics when missing.
  */
@@ -29,7 +31,7 @@ interface LocalStateMachine {
       overrides: { taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>>; waitTimeOverrides: Record<string, number> };
       context: Json;
     },
-  ): { result: Promise<unknown>; eventLogs: AsyncIterable<{ type: string }> };
+  ): { result: Promise<unknown>; eventLogs: AsyncIterable<{ type: string; index?: number }> };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { StateMachine } = require("aws-local-stepfunctions") as { StateMachine: new (definition: Json, options: { validationOptions: { checkArn: boolean } }) => LocalStateMachine };
@@ -106,6 +108,23 @@ export interface LocalRun {
   tasks: string[];
   /** State transitions (every state entered, child workflows' included). */
   transitions(): number;
+  /** The same, split as a Distributed Map is billed (see TransitionCounts). */
+  counts(): TransitionCounts;
+}
+
+/**
+ * States entered, from the interpreter's event log. An inline Map's iterations are the Distributed Map's child
+ * executions here: states entered inside an iteration carry its index, each iteration starts with MapIterationStarted.
+ */
+export interface TransitionCounts {
+  /** States entered by the execution itself (the substitute's ReadItems included: subtract it). */
+  parentStates: number;
+  /** States entered inside the Map's iterations, i.e. by the child executions. */
+  childStates: number;
+  /** Map iterations started: one child execution each. */
+  childExecutions: number;
+  /** Retries (StateRetried), which Step Functions bills as transitions too. */
+  retries: number;
 }
 
 /** Runs a definition with every Task state bound to the handler (the state's Parameters are its event). */
@@ -133,15 +152,20 @@ export function runLocally(definition: Json, input: unknown, handler: ServiceHan
     overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: opts.waits ?? {} },
     context: { Execution: { Id: `arn:aws:states:us-east-1:111111111111:execution:local:${opts.executionName}`, Name: opts.executionName, Input: input, StartTime: startTime } },
   });
-  let transitions = 0;
+  const counts: TransitionCounts = { parentStates: 0, childStates: 0, childExecutions: 0, retries: 0 };
   const counting = (async () => {
-    for await (const event of execution.eventLogs) {
-      if (event.type === "StateEntered") transitions++;
+    for await (const event of execution.eventLogs as AsyncIterable<{ type: string; index?: number }>) {
+      if (event.type === "StateEntered") {
+        if (event.index === undefined) counts.parentStates++;
+        else counts.childStates++;
+      } else if (event.type === "MapIterationStarted") counts.childExecutions++;
+      else if (event.type === "StateRetried") counts.retries++;
     }
   })();
   return {
     result: execution.result.finally(() => counting),
     tasks,
-    transitions: () => transitions,
+    transitions: () => counts.parentStates + counts.childStates,
+    counts: () => ({ ...counts }),
   };
 }
