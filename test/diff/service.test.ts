@@ -172,6 +172,8 @@ const CASES: ServiceCase[] = [
   { name: "new service role: a write on every resource", head: () => edited(newServiceRole([allow("states:StartExecution", "*")])), exit: 1, expected: [["weakened", 'statement "Extra" allows states:StartExecution on every resource']] },
   { name: "new service role: iam:PassRole on every resource", head: () => edited(newServiceRole([allow("iam:PassRole", "*")])), exit: 1, expected: [["weakened", 'statement "Extra" allows iam:PassRole on every resource']] },
   { name: "new service role: attach policies to one role (privilege escalation)", head: () => edited(newServiceRole([allow("iam:AttachRolePolicy", "arn:aws:iam::111111111111:role/GuardrailsExtra")])), exit: 1, expected: [["weakened", 'statement "Extra" allows iam:AttachRolePolicy: it can grant itself more']] },
+  { name: "new service role: every action but some (NotAction)", head: () => edited(newServiceRole([{ Sid: "Extra", Effect: "Allow", NotAction: "iam:*", Resource: A_STATE_MACHINE }])), exit: 1, expected: [["weakened", 'statement "Extra" allows every action but iam:*']] },
+  { name: "new service role: a write on every resource but one (NotResource)", head: () => edited(newServiceRole([{ Sid: "Extra", Effect: "Allow", Action: "states:StartExecution", NotResource: A_STATE_MACHINE }])), exit: 1, expected: [["weakened", 'statement "Extra" allows states:StartExecution on every resource']] },
   { name: "new service role: log delivery on every resource (what AWS requires) stays neutral", head: () => edited(newServiceRole([allow(["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeLogGroups"], "*")])), exit: 0, expected: [["neutral", 'role policy added with service role "GuardrailsExtra"']] },
   {
     name: "new managed policy with a broad grant",
