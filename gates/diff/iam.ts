@@ -7,10 +7,12 @@
  *   the policies put on it in the same change: a new workload's own permissions (enabling `gateService`);
  * - an existing trust that now admits such a role, new in the same change, in an account the policy already trusts
  *   (the gate's read-only role trusting the gate service's function role). Any other widening stays weakened.
+ * A new policy whose grant is broad (`broadGrants`) is weakened even on a new service role: a new workload needs its
+ * own permissions, not every action of a service, another principal's privileges, or writes to every resource.
  */
 import type { GuardrailResource } from "./model";
 import { neutral, policyOf, strengthened, weakened, type Comparator, type Finding, type Sides } from "./rules";
-import { comparePolicies, summarizePolicy, type PolicyStatement } from "./scp";
+import { comparePolicies, summarizePolicy, wildcardCovers, type PolicyStatement } from "./scp";
 import { text, type SideIndex } from "./values";
 
 /**
@@ -80,6 +82,55 @@ function admitsOnlyNewServiceRoles(findings: Finding[], base: GuardrailResource,
   return findings.map((f) => (f.classification === "weakened" ? neutral(`${f.explanation}: service role ${which}, added in this change`) : f));
 }
 
+/**
+ * Actions that let the holder change what a principal may do, so a grant of them is a grant of anything: a new
+ * policy version made the default (CreatePolicyVersion's SetAsDefault,
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html), a policy attached or put on a
+ * principal, a trust rewritten, credentials made for a user. Flagged on any resource.
+ */
+const PRIVILEGE_ESCALATION = [
+  "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+  "iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy",
+  "iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy",
+  "iam:UpdateAssumeRolePolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+];
+
+/**
+ * Writes AWS only authorizes on Resource "*": Step Functions' (and other services') vended-log delivery to CloudWatch
+ * Logs ("these actions do not support resource-level permissions",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html). modules/gate-service grants them to both state
+ * machine roles; flagging them would make enabling the service weakened for a grant nobody can narrow.
+ */
+const WRITES_ONLY_ON_ANY_RESOURCE = new Set(["logs:createlogdelivery", "logs:updatelogdelivery", "logs:deletelogdelivery", "logs:putresourcepolicy"]);
+
+/** Verbs of actions that only read (an action pattern starting with one, e.g. `s3:Get*`, reads only). */
+const READ_VERBS = /^[^:]+:(get|list|describe|batchget|search|lookup|view)/i;
+
+/**
+ * Why a new policy's Allow statements are broad, or [] when they are not: every action (`*`, `<service>:*`, NotAction),
+ * a privilege-escalation action on any resource, or a write on every resource (`*` or NotResource) other than the
+ * writes AWS only allows on `*`. Also iam:PassRole and sts:AssumeRole on `*`, which are writes on every resource:
+ * IAM Access Analyzer warns of PassRole on "*" (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html,
+ * "Pass role with star in resource"). Reads on every resource are not flagged: the gate's own Organizations reads are.
+ */
+export function broadGrants(statements: readonly PolicyStatement[]): string[] {
+  const reasons: string[] = [];
+  for (const s of statements.filter((x) => x.effect === "Allow")) {
+    const where = s.sid ? `statement "${s.sid}"` : "an Allow statement";
+    if (s.actions.negated) {
+      reasons.push(`${where} allows every action but ${s.actions.patterns.join(", ")}`);
+      continue;
+    }
+    const onEveryResource = s.resources.negated || s.resources.patterns.includes("*");
+    for (const action of s.actions.patterns) {
+      if (action === "*" || /^[^:*?]+:\*$/.test(action)) reasons.push(`${where} allows ${action}`);
+      else if (PRIVILEGE_ESCALATION.some((e) => wildcardCovers(action, e, true))) reasons.push(`${where} allows ${action}: it can grant itself more`);
+      else if (onEveryResource && !READ_VERBS.test(action) && !WRITES_ONLY_ON_ANY_RESOURCE.has(action.toLowerCase())) reasons.push(`${where} allows ${action} on every resource`);
+    }
+  }
+  return reasons;
+}
+
 /** IAM policies of roles: an Allow that covers more is a widening. */
 export function iamPolicyComparator(what: string, policyAttr: string, identity: (r: GuardrailResource, side: SideIndex) => string, roleOf?: (r: GuardrailResource, side: SideIndex) => string): Comparator {
   return {
@@ -88,6 +139,8 @@ export function iamPolicyComparator(what: string, policyAttr: string, identity: 
       const statements = policyOf(r, policyAttr) ?? [];
       if (!statements.some((s) => s.effect === "Allow")) return [neutral(`${what} added`)];
       const grants = summarizePolicy(statements);
+      const broad = policyAttr === "assume_role_policy" ? [] : broadGrants(statements);
+      if (broad.length > 0) return [weakened(`${what} added: grants ${grants}; new grant is broad: review (${broad.join("; ")})`)];
       if (policyAttr === "assume_role_policy") {
         const services = serviceTrust(statements);
         if (services) return [neutral(`${what} added: a service role, assumed by ${services.join(", ")} for its source account only`)];

@@ -250,7 +250,14 @@ export const stateMachineComparator: Comparator = {
   removed: () => [weakened("state machine removed")],
   changed: (b, h) => [
     ...compareDefinitions(text(b.values, "definition"), text(h.values, "definition")),
-    ...compareSettings([{ label: "logging level", read: (v) => text(block(v, "logging_configuration"), "level"), direction: { kind: "ranked", strongestFirst: SFN_LOG_LEVELS } }], b, h),
+    ...compareSettings([
+      // Unset is OFF ("By default, the level is set to OFF":
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-loggingconfiguration.html).
+      { label: "logging level", read: (v) => text(block(v, "logging_configuration"), "level") ?? "OFF", direction: { kind: "ranked", strongestFirst: SFN_LOG_LEVELS } },
+      // Without execution data an ExecutionFailed record no longer carries the input and error that show which
+      // account's check failed and why ("When set to false, data is excluded", same page); unset is false.
+      { label: "logging include_execution_data", read: (v) => flag(block(v, "logging_configuration"), "include_execution_data") ?? false, direction: { kind: "true-is-stronger" } },
+    ], b, h),
   ],
 };
 

@@ -8,6 +8,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { diffGuardrails, loadInputs, type DiffReport } from "../../gates/diff/index";
 import { runsIn52Weeks } from "../../gates/diff/service";
+import { SETTINGS_ENV } from "../../gates/service/settings";
 import { runDiff } from "../../gates/cli/commands/diff";
 import type { GuardrailsConfigInput } from "../../modules/config";
 import { planFromSynth } from "./fixtures";
@@ -32,13 +33,13 @@ const synthOnce = (key: string, config: (c: GuardrailsConfigInput) => void): str
 };
 const base = (): string => synthOnce("enabled", withService());
 
-/** A copy of the enabled output with the gate-service stack's resources edited. */
-function edited(edit: (resources: Resources) => void): string {
+/** A copy of the enabled output with the gate-service stack's resources edited (each edit in turn). */
+function edited(...edits: ((resources: Resources) => void)[]): string {
   const dir = scratchDir("edited-");
   cpSync(base(), dir, { recursive: true });
   const path = join(dir, "stacks", "gate-service", "cdk.tf.json");
   const stack = JSON.parse(readFileSync(path, "utf8")) as { resource: Resources };
-  edit(stack.resource);
+  for (const edit of edits) edit(stack.resource);
   writeFileSync(path, JSON.stringify(stack));
   return dir;
 }
@@ -63,6 +64,30 @@ const editDefinition = (part: string, change: (definition: Json) => void) => (r:
   change(definition);
   machine.definition = JSON.stringify(definition);
 };
+
+/** Edits the gate settings the function runs with (its SETTINGS_ENV JSON), as a change to gateServiceSettings would. */
+const editSettings = (change: (settings: Json) => void) => (r: Resources) => {
+  const [, fn] = one(r, "aws_lambda_function", "function");
+  const settings = JSON.parse(fn.environment.variables[SETTINGS_ENV]);
+  change(settings);
+  fn.environment.variables[SETTINGS_ENV] = JSON.stringify(settings);
+};
+/** Edits both state machines' logging_configuration. */
+const editLogging = (change: (logging: Json) => void) => (r: Resources) => {
+  for (const machine of Object.values(r.aws_sfn_state_machine!)) change(machine.logging_configuration);
+};
+const editSchedule = (change: (schedule: Json) => void) => (r: Resources) => change(one(r, "aws_scheduler_schedule", "sweep-schedule")[1]);
+
+/** A new role only Step Functions (for this account) may assume, with `statements` as its inline policy. */
+const newServiceRole = (statements: Json[]) => (r: Resources) => {
+  r.aws_iam_role!["gate-service_extra-role_TEST"] = {
+    name: "GuardrailsExtra",
+    assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }] }),
+  };
+  r.aws_iam_role_policy!["gate-service_extra-policy_TEST"] = { name: "GuardrailsExtra", role: "${aws_iam_role.gate-service_extra-role_TEST.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) };
+};
+const allow = (Action: string | string[], Resource: string | string[]): Json => ({ Sid: "Extra", Effect: "Allow", Action, Resource });
+const A_STATE_MACHINE = "arn:aws:states:eu-west-1:111111111111:stateMachine:guardrails-sweep";
 
 interface ServiceCase {
   name: string;
@@ -122,6 +147,40 @@ const CASES: ServiceCase[] = [
   { name: "Distributed Map tolerates failures", head: () => edited(editDefinition("sweep", (d) => void (d.States.CheckAccounts.ToleratedFailurePercentage = 5))), exit: 1, expected: [["weakened", 'Map state "CheckAccounts" ToleratedFailurePercentage 0 → 5']] },
   { name: "Distributed Map concurrency changed only", head: () => synthOnce("concurrency", withService((s) => void (s.sweep = { maxConcurrency: 20 }))), exit: 0, expected: [["neutral", 'Map state "CheckAccounts" MaxConcurrency 10 → 20']] },
   { name: "promote definition changed otherwise", head: () => edited(editDefinition("promote", (d) => void (d.States.IsProductionReady.Default = "ProductionReady"))), exit: 1, expected: [["weakened", "definition changed (changed; cannot prove it is not weaker)"]] },
+  // ---- the function's gate settings (SETTINGS_ENV): a weaker gate decision is weakened, as the CLI's flags would be
+  { name: "gate settings: IAM.3 no longer required", base: () => edited(editSettings((g) => void (g.require = ["IAM.4", "IAM.3"]))), head: base, exit: 1, expected: [["weakened", "gate require: removed IAM.3"]] },
+  { name: "gate settings: IAM.3 now required", head: () => edited(editSettings((g) => void (g.require = ["IAM.4", "IAM.3"]))), exit: 0, expected: [["strengthened", "gate require: added IAM.3"]] },
+  { name: "gate settings: acceptNoRootCredentials turned on", head: () => edited(editSettings((g) => void (g.acceptNoRootCredentials = true))), exit: 1, expected: [["weakened", "gate acceptNoRootCredentials false → true"]] },
+  { name: "gate settings: acceptNoRootCredentials turned off", base: () => edited(editSettings((g) => void (g.acceptNoRootCredentials = true))), head: base, exit: 0, expected: [["strengthened", "gate acceptNoRootCredentials true → false"]] },
+  { name: "gate settings: maxAccessKeyAgeDays raised", head: () => edited(editSettings((g) => void (g.maxAccessKeyAgeDays = 120))), exit: 1, expected: [["weakened", "gate maxAccessKeyAgeDays 90 → 120"]] },
+  { name: "gate settings: maxAccessKeyAgeDays lowered", head: () => edited(editSettings((g) => void (g.maxAccessKeyAgeDays = 45))), exit: 0, expected: [["strengthened", "gate maxAccessKeyAgeDays 90 → 45"]] },
+  // ---- state machine logging: ALL > ERROR > FATAL > OFF, and execution data in the records
+  { name: "state machine logging: ERROR → FATAL", head: () => edited(editLogging((l) => void (l.level = "FATAL"))), exit: 1, expected: [["weakened", "logging level ERROR → FATAL"]] },
+  { name: "state machine logging: configuration removed (level OFF)", head: () => edited((r) => void delete one(r, "aws_sfn_state_machine", "sweep")[1].logging_configuration), exit: 1, expected: [["weakened", "logging level ERROR → OFF"], ["weakened", "logging include_execution_data true → false"]] },
+  { name: "state machine logging: ERROR → ALL", head: () => edited(editLogging((l) => void (l.level = "ALL"))), exit: 0, expected: [["strengthened", "logging level ERROR → ALL"]] },
+  { name: "state machine logging: execution data dropped", head: () => edited(editLogging((l) => void (l.include_execution_data = false))), exit: 1, expected: [["weakened", "logging include_execution_data true → false"]] },
+  // ---- schedule end and time zone
+  { name: "schedule end_date added (the sweep stops)", head: () => edited(editSchedule((s) => void (s.end_date = "2027-01-01T00:00:00Z"))), exit: 1, expected: [["weakened", "end_date unset → 2027-01-01T00:00:00Z: the schedule stops then"]] },
+  { name: "schedule end_date brought forward", base: () => edited(editSchedule((s) => void (s.end_date = "2028-01-01T00:00:00Z"))), head: () => edited(editSchedule((s) => void (s.end_date = "2027-01-01T00:00:00Z"))), exit: 1, expected: [["weakened", "end_date 2028-01-01T00:00:00Z → 2027-01-01T00:00:00Z: the schedule stops then"]] },
+  { name: "schedule end_date removed", base: () => edited(editSchedule((s) => void (s.end_date = "2027-01-01T00:00:00Z"))), head: base, exit: 0, expected: [["strengthened", "end_date 2027-01-01T00:00:00Z → unset"]] },
+  // The time zone moves when a cron schedule fires, not how often: neutral (runsIn52Weeks is the same in any zone).
+  { name: "schedule time zone changed", head: () => edited(editSchedule((s) => void (s.schedule_expression_timezone = "America/New_York"))), exit: 0, expected: [["neutral", "schedule_expression_timezone UTC → America/New_York"]] },
+  // ---- a new service role: its own narrow grant is neutral, a broad one is reviewed
+  { name: "new service role: narrow grant stays neutral", head: () => edited(newServiceRole([allow("states:StartExecution", A_STATE_MACHINE)])), exit: 0, expected: [["neutral", 'role policy added with service role "GuardrailsExtra", new in this change (assumed by states.amazonaws.com): grants Allow states:StartExecution']] },
+  { name: "new service role: every action", head: () => edited(newServiceRole([allow("*", A_STATE_MACHINE)])), exit: 1, expected: [["weakened", 'new grant is broad: review (statement "Extra" allows *)']] },
+  { name: "new service role: a whole service", head: () => edited(newServiceRole([allow(["states:StartExecution", "s3:*"], "arn:aws:s3:::guardrails-gate-service-111111111111-eu-west-1/*")])), exit: 1, expected: [["weakened", 'new grant is broad: review (statement "Extra" allows s3:*)']] },
+  { name: "new service role: a write on every resource", head: () => edited(newServiceRole([allow("states:StartExecution", "*")])), exit: 1, expected: [["weakened", 'statement "Extra" allows states:StartExecution on every resource']] },
+  { name: "new service role: iam:PassRole on every resource", head: () => edited(newServiceRole([allow("iam:PassRole", "*")])), exit: 1, expected: [["weakened", 'statement "Extra" allows iam:PassRole on every resource']] },
+  { name: "new service role: attach policies to one role (privilege escalation)", head: () => edited(newServiceRole([allow("iam:AttachRolePolicy", "arn:aws:iam::111111111111:role/GuardrailsExtra")])), exit: 1, expected: [["weakened", 'statement "Extra" allows iam:AttachRolePolicy: it can grant itself more']] },
+  { name: "new service role: every action but some (NotAction)", head: () => edited(newServiceRole([{ Sid: "Extra", Effect: "Allow", NotAction: "iam:*", Resource: A_STATE_MACHINE }])), exit: 1, expected: [["weakened", 'statement "Extra" allows every action but iam:*']] },
+  { name: "new service role: a write on every resource but one (NotResource)", head: () => edited(newServiceRole([{ Sid: "Extra", Effect: "Allow", Action: "states:StartExecution", NotResource: A_STATE_MACHINE }])), exit: 1, expected: [["weakened", 'statement "Extra" allows states:StartExecution on every resource']] },
+  { name: "new service role: log delivery on every resource (what AWS requires) stays neutral", head: () => edited(newServiceRole([allow(["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeLogGroups"], "*")])), exit: 0, expected: [["neutral", 'role policy added with service role "GuardrailsExtra"']] },
+  {
+    name: "new managed policy with a broad grant",
+    head: () => edited((r) => void (r.aws_iam_policy = { "gate-service_extra-managed_TEST": { name: "GuardrailsExtraManaged", policy: JSON.stringify({ Version: "2012-10-17", Statement: [allow("iam:*", "*")] }) } })),
+    exit: 1,
+    expected: [["weakened", 'IAM policy added: grants Allow iam:*; new grant is broad: review (statement "Extra" allows iam:*)']],
+  },
 ];
 
 const silent = { stdout: () => undefined, stderr: () => undefined };
