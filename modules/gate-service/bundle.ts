@@ -9,6 +9,7 @@
  * modification time, so the zip cdktf makes of them (archiver stores each file's mtime) is byte-identical from
  * one synth to the next and the function is not redeployed for nothing.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,8 +19,10 @@ const PACKAGE_NAME = "@cis-guardrails/gate";
 const FIXED_MTIME = new Date("1980-01-01T00:00:00Z");
 
 export interface GateBundle {
-  /** Directory to archive (TerraformAsset ARCHIVE). */
+  /** Directory of the bundle's files. */
   readonly dir: string;
+  /** The function's deployment package: `dir` zipped (a TerraformAsset FILE). */
+  readonly zip: string;
   /** Bytes of index.js. */
   readonly bytes: number;
   readonly version: string;
@@ -47,7 +50,7 @@ let built: GateBundle | undefined;
  * never write into a bundle another one is archiving, and the same sources share one directory.
  */
 export function bundleGateService(root: string = repositoryRoot()): GateBundle {
-  if (built !== undefined && existsSync(join(built.dir, "index.js"))) return built;
+  if (built !== undefined && existsSync(built.zip)) return built;
   const parent = join(root, "dist", "gate-service-bundle");
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(join(parent, ".staging-"));
@@ -96,5 +99,21 @@ function buildInto(root: string, staging: string, parent: string): GateBundle {
       if (!existsSync(join(final, "package.json"))) throw err;
     }
   }
-  return { dir: final, bytes: readFileSync(join(final, "index.js")).length, version };
+  return { dir: final, zip: zipOnce(final), bytes: readFileSync(join(final, "index.js")).length, version };
+}
+
+/**
+ * The bundle directory zipped once, next to it (`<digest>.zip`), by the archiver a TerraformAsset ARCHIVE runs:
+ * cdktf 0.21's lib/private/fs.js, which zips with archiver in a child Node.js process on every synth, about
+ * 250 ms each. Zipped once per bundle digest and handed to the asset as a FILE, the bytes are the same and a
+ * synth does not pay for them again (the tests synthesize the service dozens of times). Written under a temporary
+ * name and renamed, so that synths running at once never read half a zip.
+ */
+function zipOnce(dir: string): string {
+  const zip = `${dir}.zip`;
+  if (existsSync(zip)) return zip;
+  const partial = `${zip}.${process.pid}.partial`;
+  execFileSync(process.execPath, [require.resolve("cdktf/lib/private/fs.js"), dir, partial], { stdio: "ignore" });
+  renameSync(partial, zip);
+  return zip;
 }

@@ -104,7 +104,7 @@ export class GateService extends Construct {
       ),
     });
     this.bundle = bundleGateService();
-    const code = new TerraformAsset(this, "function-code", { path: this.bundle.dir, type: AssetType.ARCHIVE });
+    const code = new TerraformAsset(this, "function-code", { path: this.bundle.zip, type: AssetType.FILE });
     this.function = new LambdaFunction(this, "function", {
       functionName: GATE_SERVICE_FUNCTION_NAME,
       description: "cis-guardrails gate: check, promote and sweep steps of guardrails-promote and guardrails-sweep",
