@@ -156,7 +156,7 @@ describe("guardrails-sweep, run locally through the map: a few hundred accounts"
 
 describe("guardrails-sweep, run locally through the map: a batch that fails", () => {
   // Small batches so that the organization is several of them at little cost.
-  const f = sweepFixture(100, 20);
+  const f = sweepFixture(60, 20);
 
   it("fails the Map (no tolerated failure): the index is still written, naming the accounts left without a bundle, and the execution fails SweepIncomplete", async () => {
     const { h, scratch } = f;
