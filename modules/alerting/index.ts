@@ -23,6 +23,8 @@ import { FindingAcknowledgement } from "./acknowledge";
 
 export { acknowledgeFindingDefinition, FindingAcknowledgement } from "./acknowledge";
 
+export const DEFAULT_ALERT_TOPIC_NAME = "guardrails-alerts";
+
 export interface AlertingProps {
   readonly partition: Partition;
   /** Account the topic lives in (used in the key and topic policies). */
@@ -33,7 +35,7 @@ export interface AlertingProps {
   readonly email: string;
   /** Accept root-event forwarding from this organization's accounts (bus policy). Omit to skip. */
   readonly organizationId?: string;
-  /** @default "guardrails-alerts" */
+  /** @default DEFAULT_ALERT_TOPIC_NAME */
   readonly topicName?: string;
   /** The gate service's failed executions page through the topic (gateService.enabled). Omit to skip. */
   readonly gateServiceFailures?: GateServiceFailures;
@@ -67,7 +69,7 @@ export class Alerting extends Construct {
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email)) throw new Error(`Alerting: email "${props.email}" is not an e-mail address`);
-    const name = props.topicName ?? "guardrails-alerts";
+    const name = props.topicName ?? DEFAULT_ALERT_TOPIC_NAME;
 
     const key = new KmsKey(this, "key", {
       description: "Encrypts the guardrails alert topic",

@@ -228,6 +228,7 @@ describe("npm start with the service enabled", () => {
     expect(code).toBe(0);
     expect(out).toMatch(/stack gate-service: \d+ resources/);
     expect(out).toMatch(/Gate service in 111111111111 \(eu-west-1\): function guardrails-gate \(nodejs24\.x, arm64, bundle [\d.]+ MB\)/);
+    expect(out).toContain("failed, timed-out or aborted executions page on guardrails-alerts (security tooling 222222222222), forwarded from 111111111111 by rule guardrails-gate-service-failed-forward");
     expect(out).toContain("GuardrailsPromoteCaller: not created (gateService.promote.callerRoleArns is empty");
     expect(readdirSync(join(dir, "cdktf.out", "stacks")).sort()).toEqual(["gate-service", "management", "security-tooling"]);
   });
