@@ -41,6 +41,5 @@ export { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-eve
 export { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 export { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-export { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 export { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 export { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";

@@ -7,7 +7,7 @@ import {
   referencedName, regionOf, scpAttachment, scpComparator, settingsComparator, type Comparator, type Setting,
 } from "./rules";
 import { iamPolicyComparator } from "./iam";
-import { alarmComparator, functionComparator, logGroupComparator, parentBy, removedWithParent, removedWithUsers, scheduleComparator, stateMachineComparator } from "./service";
+import { alarmComparator, functionComparator, logGroupComparator, parentBy, removedWithParent, removedWithUsers, removedWithWatchedStateMachines, scheduleComparator, stateMachineComparator } from "./service";
 import { block, blocks, canonicalJsonValue, flag, text, textList } from "./values";
 
 /**
@@ -89,12 +89,13 @@ export const COMPARATORS: Readonly<Record<string, Comparator>> = {
     { label: "all_supported", read: (v) => flag(block(v, "recording_group"), "all_supported"), direction: { kind: "true-is-stronger" } },
     { label: "include_global_resource_types", read: (v) => flag(block(v, "recording_group"), "include_global_resource_types"), direction: { kind: "true-is-stronger" } },
   ]),
-  aws_cloudwatch_event_rule: settingsComparator("event rule", (r) => `${quoted(text(r.values, "name"))} ${regionOf(r)}`.trim(), [
+  // A rule watching state machines (the gate service's failed executions) goes with them: gates/diff/service.ts.
+  aws_cloudwatch_event_rule: removedWithWatchedStateMachines(settingsComparator("event rule", (r) => `${quoted(text(r.values, "name"))} ${regionOf(r)}`.trim(), [
     // Unset is ENABLED (provider docs, website/docs/r/cloudwatch_event_rule.html.markdown: `state` defaults to ENABLED).
     { label: "state", read: (v) => text(v, "state") ?? (flag(v, "is_enabled") === false ? "DISABLED" : "ENABLED"), direction: { kind: "ranked", strongestFirst: ["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", "DISABLED"] } },
     // Any pattern change can stop matching the findings the alert exists for.
     { label: "event_pattern", read: (v) => canonicalJson(text(v, "event_pattern")), direction: { kind: "any-change-weakens" } },
-  ]),
+  ])),
   aws_cloudwatch_event_target: removedWithParent(settingsComparator("event target", (r, side) => `${quoted(text(r.values, "target_id"))} of rule ${quoted(referencedName(r, side, "rule"))}`, [
     { label: "arn", read: (v) => text(v, "arn"), direction: { kind: "any-change-weakens" } },
   ]), parentBy("rule", "aws_cloudwatch_event_rule")),

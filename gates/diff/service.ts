@@ -1,9 +1,10 @@
 /**
  * Comparators for the gate service's resources (modules/gate-service, DESIGN.md section 10): the sweep schedule,
- * the state machines, the function, the alarms on failed executions and the log groups. Also the rule that a
- * resource removed only because what it serves is removed in the same change (an event target with its rule, an
- * alarm with its state machine, a log group with its function) is that removal's consequence, reported neutral,
- * so that removing the whole service is one weakened line per guardrail.
+ * the state machines, the function, CloudWatch alarms (generic: the service pages through EventBridge rules now)
+ * and the log groups. Also the rule that a resource removed only because what it serves is removed in the same
+ * change (an event target with its rule, an alarm or a failed-execution rule with its state machines, a log group
+ * with its function) is that removal's consequence, reported neutral, so that removing the whole service is one
+ * weakened line per guardrail.
  */
 import { SETTINGS_ENV } from "../service/settings";
 import type { GuardrailResource } from "./model";
@@ -334,6 +335,33 @@ export const alarmComparator: Comparator = {
     return out;
   },
 };
+
+/** The state machines an event rule's pattern names (detail.stateMachineArn), by name, on this side. */
+function patternStateMachines(r: GuardrailResource, side: SideIndex): (GuardrailResource | undefined)[] {
+  let pattern: unknown;
+  try {
+    pattern = JSON.parse(text(r.values, "event_pattern") ?? "null") as unknown;
+  } catch {
+    return [];
+  }
+  const detail = isRecord(pattern) ? block(pattern, "detail") : undefined;
+  const arns = textList(detail, "stateMachineArn");
+  return arns.map((arn) => side.resolve(r, /:stateMachine:([^:/]+)$/.exec(arn)?.[1], "aws_sfn_state_machine"));
+}
+
+/**
+ * `comparator` (event rules), except that a rule whose pattern watches state machines (the gate service's
+ * failed-execution rules, in its stack and in security tooling) removed together with all of them is neutral.
+ */
+export function removedWithWatchedStateMachines(comparator: Comparator): Comparator {
+  return {
+    ...comparator,
+    removed: (r, side, sides) => {
+      const watched = patternStateMachines(r, side).map((m) => goneIdentity(m, sides));
+      return watched.length > 0 && watched.every((w) => w !== undefined) ? [neutral(`removed with ${watched.join(", ")}`)] : comparator.removed(r, side, sides);
+    },
+  };
+}
 
 /** Retention in days; 0 or unset keeps events forever (provider docs, website/docs/r/cloudwatch_log_group.html.markdown, `retention_in_days`). */
 const retention = (v: Record<string, unknown>): number => {

@@ -1,7 +1,8 @@
 /**
  * Alerting (security-tooling account, home region, where findings are aggregated): IAM.4 / IAM.3 findings
  * that open (or reopen) FAILED, once each (acknowledge.ts), and root CreateAccessKey calls (forwarded from
- * every account by the member baseline) go to an encrypted SNS topic.
+ * every account by the member baseline) go to an encrypted SNS topic; so do the gate service's failed executions
+ * when the service is enabled (forwarded from its account by modules/gate-service, failed-executions.ts).
  */
 import { Construct } from "constructs";
 import {
@@ -17,9 +18,12 @@ import {
 import { CONTROL_IAM3, CONTROL_IAM4 } from "../constants";
 import { rootCreateAccessKeyPattern } from "../aws-config/member-baseline-template";
 import type { Partition } from "../config/regions";
+import { FAILED_EXECUTIONS_RULE_NAME, failedExecutionsMessage, failedExecutionsPattern, type GateServiceFailures } from "../gate-service/failed-executions";
 import { FindingAcknowledgement } from "./acknowledge";
 
 export { acknowledgeFindingDefinition, FindingAcknowledgement } from "./acknowledge";
+
+export const DEFAULT_ALERT_TOPIC_NAME = "guardrails-alerts";
 
 export interface AlertingProps {
   readonly partition: Partition;
@@ -31,9 +35,12 @@ export interface AlertingProps {
   readonly email: string;
   /** Accept root-event forwarding from this organization's accounts (bus policy). Omit to skip. */
   readonly organizationId?: string;
-  /** @default "guardrails-alerts" */
+  /** @default DEFAULT_ALERT_TOPIC_NAME */
   readonly topicName?: string;
+  /** The gate service's failed executions page through the topic (gateService.enabled). Omit to skip. */
+  readonly gateServiceFailures?: GateServiceFailures;
 }
+
 
 /**
  * Security Hub findings of the gate's controls that open or reopen FAILED: workflow `NEW` (see
@@ -62,7 +69,7 @@ export class Alerting extends Construct {
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email)) throw new Error(`Alerting: email "${props.email}" is not an e-mail address`);
-    const name = props.topicName ?? "guardrails-alerts";
+    const name = props.topicName ?? DEFAULT_ALERT_TOPIC_NAME;
 
     const key = new KmsKey(this, "key", {
       description: "Encrypts the guardrails alert topic",
@@ -129,27 +136,52 @@ export class Alerting extends Construct {
     });
     new CloudwatchEventTarget(this, "root-create-access-key-target", { rule: rootRule.name, targetId: "alert-topic", arn: this.topic.arn });
 
-    if (props.organizationId) {
-      new CloudwatchEventBusPolicy(this, "bus-policy", {
-        eventBusName: "default",
-        policy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "OrganizationForwardsRootEvents",
-              Effect: "Allow",
-              Principal: "*",
-              Action: "events:PutEvents",
-              Resource: `arn:${props.partition}:events:*:${props.accountId}:event-bus/default`,
-              // The organization, by its id: a root-id path pattern (o-*/r-xxxx/*) matches any organization
-              // whose root has that id. PutPermission's documented form for "all accounts in that organization"
-              // is Principal "*" with the organization id in aws:PrincipalOrgID
-              // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html).
-              Condition: { StringEquals: { "aws:PrincipalOrgID": props.organizationId } },
-            },
-          ],
-        }),
+    const failures = props.gateServiceFailures;
+    if (failures) {
+      const failuresRule = new CloudwatchEventRule(this, "gate-service-failed", {
+        name: FAILED_EXECUTIONS_RULE_NAME,
+        description: "guardrails-promote / guardrails-sweep executions that failed, timed out or were aborted",
+        eventPattern: JSON.stringify(failedExecutionsPattern(failures)),
       });
+      const message = failedExecutionsMessage();
+      new CloudwatchEventTarget(this, "gate-service-failed-target", {
+        rule: failuresRule.name,
+        targetId: "alert-topic",
+        arn: this.topic.arn,
+        inputTransformer: { inputPaths: message.inputPaths, inputTemplate: message.inputTemplate },
+      });
+    }
+
+    const busStatements: Record<string, unknown>[] = [];
+    if (props.organizationId) {
+      busStatements.push({
+        Sid: "OrganizationForwardsRootEvents",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "events:PutEvents",
+        Resource: `arn:${props.partition}:events:*:${props.accountId}:event-bus/default`,
+        // The organization, by its id: a root-id path pattern (o-*/r-xxxx/*) matches any organization
+        // whose root has that id. PutPermission's documented form for "all accounts in that organization"
+        // is Principal "*" with the organization id in aws:PrincipalOrgID
+        // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html).
+        Condition: { StringEquals: { "aws:PrincipalOrgID": props.organizationId } },
+      });
+    }
+    if (failures?.forwardRoleArn) {
+      // The service's forwarding role only, into the home region's bus: whether or not root-event forwarding
+      // (the organization statement above) is on. Resource-based bus policies take IAM conditions
+      // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html).
+      busStatements.push({
+        Sid: "GateServiceForwardsFailedExecutions",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${props.partition}:iam::${failures.accountId}:root` },
+        Action: "events:PutEvents",
+        Resource: `arn:${props.partition}:events:${props.homeRegion}:${props.accountId}:event-bus/default`,
+        Condition: { ArnEquals: { "aws:PrincipalArn": failures.forwardRoleArn } },
+      });
+    }
+    if (busStatements.length > 0) {
+      new CloudwatchEventBusPolicy(this, "bus-policy", { eventBusName: "default", policy: JSON.stringify({ Version: "2012-10-17", Statement: busStatements }) });
     }
   }
 }

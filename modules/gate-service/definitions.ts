@@ -145,7 +145,7 @@ export function sweepDefinition(props: SweepDefinitionProps): StateMachineDefini
         Default: "NotAllProductionReady",
       },
       Swept: { Type: "Succeed", OutputPath: "$.index" },
-      // As `guardrails sweep` exits 1 or 3 when an account is not PASS: the failed execution pages (alarm).
+      // As `guardrails sweep` exits 1 or 3 when an account is not PASS: the failed execution pages (failed-executions.ts).
       NotAllProductionReady: { Type: "Fail", Error: "NotAllProductionReady", CausePath: "$.index.cause" },
       SweepIncomplete: { Type: "Fail", Error: "SweepIncomplete", CausePath: "$.index.cause" },
     },

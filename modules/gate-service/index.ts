@@ -42,6 +42,7 @@ export * from "./names";
 export { promoteDefinition, sweepDefinition } from "./definitions";
 export { promoteCallerPolicy, promoteCallerTrustPolicy } from "./policies";
 export { CONTROL_TOWER_ACCOUNT_CREATED, ORGANIZATIONS_ACCOUNT_CREATED, promoteInputTransformer } from "./events";
+export * from "./failed-executions";
 
 /**
  * Lambda's architectures (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html): arm64 (Graviton)

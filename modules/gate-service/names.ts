@@ -11,7 +11,6 @@ export const GATE_SERVICE_FUNCTION_NAME = "guardrails-gate";
 export const GATE_SERVICE_ROLE_NAME = "GuardrailsGateService";
 export const PROMOTE_STATE_MACHINE_NAME = "guardrails-promote";
 export const SWEEP_STATE_MACHINE_NAME = "guardrails-sweep";
-export const GATE_SERVICE_TOPIC_NAME = "guardrails-gate-service-alerts";
 /** Assumed by gateService.promote.callerRoleArns to start guardrails-promote from other accounts (callers.ts). */
 export const PROMOTE_CALLER_ROLE_NAME = "GuardrailsPromoteCaller";
 

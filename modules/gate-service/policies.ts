@@ -136,6 +136,11 @@ export function putEventsPolicy(eventBusArn: string): PolicyDocument {
   return { Version: "2012-10-17", Statement: [{ Sid: "ForwardToHomeRegion", Effect: "Allow", Action: "events:PutEvents", Resource: eventBusArn }] };
 }
 
+/** The failed-execution forwarding rule puts events on the security-tooling account's default bus, and nowhere else. */
+export function forwardFailuresPolicy(securityToolingBusArn: string): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Sid: "ForwardToSecurityTooling", Effect: "Allow", Action: "events:PutEvents", Resource: securityToolingBusArn }] };
+}
+
 /**
  * Trust of GuardrailsPromoteCaller: exactly the configured roles, and only while their account belongs to this
  * organization (aws:PrincipalOrgID: an account that leaves the organization loses the role even if its ARN stays

@@ -2,22 +2,19 @@
  * What starts the gate service's state machines, and what pages when one fails:
  * - EventBridge rules on the vending events (events.ts), each optional, starting `guardrails-promote`;
  * - an EventBridge Scheduler schedule starting `guardrails-sweep`;
- * - CloudWatch alarms on executions that failed, timed out or were aborted, to an SNS topic of the service's own,
- *   subscribed by alerting.email (the address of the security-tooling alert topic).
- *
- * Why a topic of its own: an alarm action publishes as CloudWatch in the alarm's account, and an encrypted topic
- * must let that principal use its KMS key (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html,
- * "encrypted topic"). The security-tooling alert topic and key admit that account's EventBridge only; opening them
- * to another account's CloudWatch would put a cross-account grant on the key of every security alert. A topic in
- * the service's account, whose key admits this account's CloudWatch only, keeps each key policy to its own account.
+ * - executions that failed, timed out or were aborted: an EventBridge rule forwarding their Step Functions events
+ *   to the security-tooling account's default bus, where modules/alerting publishes them to the alert topic
+ *   (failed-executions.ts). No alarm and no topic of the service's own: one page per failed execution, with its
+ *   cause, on the topic security already watches, and no grant on that topic's key to another account.
  */
 import { Construct } from "constructs";
-import { CloudwatchEventRule, CloudwatchEventTarget, CloudwatchMetricAlarm, IamRole, IamRolePolicy, KmsAlias, KmsKey, SchedulerSchedule, SfnStateMachine, SnsTopic, SnsTopicSubscription } from "../aws";
+import { CloudwatchEventRule, CloudwatchEventTarget, IamRole, IamRolePolicy, SchedulerSchedule, SfnStateMachine } from "../aws";
 import type { GuardrailsConfig } from "../config/schema";
 import { IAM_EVENT_REGION } from "../config/regions";
 import { CONTROL_TOWER_ACCOUNT_CREATED, ORGANIZATIONS_ACCOUNT_CREATED, promoteInputTransformer, type VendingEvent } from "./events";
-import { GATE_SERVICE_TOPIC_NAME, PROMOTE_STATE_MACHINE_NAME, SWEEP_STATE_MACHINE_NAME } from "./names";
-import { putEventsPolicy, serviceTrustPolicy, startExecutionPolicy } from "./policies";
+import { FAILED_EXECUTIONS_FORWARD_ROLE_NAME, FAILED_EXECUTIONS_FORWARD_RULE_NAME, failedExecutionsPattern } from "./failed-executions";
+import { PROMOTE_STATE_MACHINE_NAME, SWEEP_STATE_MACHINE_NAME } from "./names";
+import { forwardFailuresPolicy, putEventsPolicy, serviceTrustPolicy, startExecutionPolicy } from "./policies";
 
 export interface GateServiceTriggersProps {
   readonly config: GuardrailsConfig;
@@ -29,8 +26,6 @@ export interface GateServiceTriggersProps {
 }
 
 export class GateServiceTriggers extends Construct {
-  readonly topic: SnsTopic;
-
   constructor(scope: Construct, id: string, props: GateServiceTriggersProps) {
     super(scope, id);
     const { config, accountId } = props;
@@ -89,51 +84,27 @@ export class GateServiceTriggers extends Construct {
       },
     });
 
-    // ---- failed executions page
-    const key = new KmsKey(this, "alerts-key", {
-      description: "Encrypts the gate service's alarm topic",
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
-          {
-            Sid: "CloudWatchPublishesEncrypted",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-          },
-        ],
-      }),
-    });
-    new KmsAlias(this, "alerts-key-alias", { name: `alias/${GATE_SERVICE_TOPIC_NAME}`, targetKeyId: key.keyId });
-    this.topic = new SnsTopic(this, "alerts", { name: GATE_SERVICE_TOPIC_NAME, kmsMasterKeyId: key.arn });
-    new SnsTopicSubscription(this, "alerts-subscription", { topicArn: this.topic.arn, protocol: "email", endpoint: config.alerting.email });
-    for (const [name, arn] of [
-      [PROMOTE_STATE_MACHINE_NAME, props.promoteArn],
-      [SWEEP_STATE_MACHINE_NAME, props.sweepArn],
-    ] as const) {
-      // Step Functions execution metrics (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html);
-      // FILL(..., 0): a period without executions is no datapoint, which would leave the sum undefined.
-      const metric = (id: string, metricName: string) => ({ id, metric: { namespace: "AWS/States", metricName, dimensions: { StateMachineArn: arn }, period: 300, stat: "Sum" } });
-      new CloudwatchMetricAlarm(this, `${name}-failed`, {
-        alarmName: `${name}-executions-failed`,
-        alarmDescription: `${name}: an execution failed, timed out or was aborted (for guardrails-promote: an account was not promoted; guardrails-sweep: not every account is PASS, or the sweep broke). The execution's error and cause say which.`,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: "notBreaching",
-        metricQuery: [
-          metric("failed", "ExecutionsFailed"),
-          metric("timedOut", "ExecutionsTimedOut"),
-          metric("aborted", "ExecutionsAborted"),
-          { id: "notSucceeded", expression: "FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)", label: "executions that did not succeed", returnData: true },
-        ],
-        alarmActions: [this.topic.arn],
+    // ---- failed executions page, through the security-tooling alert topic (failed-executions.ts)
+    const securityTooling = config.securityToolingAccountId;
+    // In the security-tooling account itself the events are already on the bus the alerting rule reads.
+    if (accountId !== securityTooling) {
+      const securityBus = `arn:${partition}:events:${homeRegion}:${securityTooling}:event-bus/default`;
+      // A rule whose target is another account's bus, with a role EventBridge assumes to put the event there: "the
+      // sending event bus must have IAM roles attached" when the receiving bus grants an organization
+      // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html); "we recommend always
+      // using IAM roles when the target of a rule is an event bus" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html).
+      const forwardRole = new IamRole(this, "failures-forward-role", {
+        name: FAILED_EXECUTIONS_FORWARD_ROLE_NAME,
+        description: "EventBridge forwards failed gate service executions to the security-tooling account's default bus",
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("events.amazonaws.com", accountId)),
       });
+      new IamRolePolicy(this, "failures-forward-policy", { name: "ForwardFailedExecutions", role: forwardRole.name, policy: JSON.stringify(forwardFailuresPolicy(securityBus)) });
+      const rule = new CloudwatchEventRule(this, "failures-forward", {
+        name: FAILED_EXECUTIONS_FORWARD_RULE_NAME,
+        description: `guardrails-promote / guardrails-sweep executions that failed, timed out or were aborted, to the security-tooling account (${securityTooling})`,
+        eventPattern: JSON.stringify(failedExecutionsPattern({ accountId, stateMachineArns: [props.promoteArn, props.sweepArn] })),
+      });
+      new CloudwatchEventTarget(this, "failures-forward-target", { rule: rule.name, targetId: "security-tooling-bus", arn: securityBus, roleArn: forwardRole.arn });
     }
   }
 }

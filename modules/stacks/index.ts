@@ -9,6 +9,8 @@ import { scpTargets } from "../config/validate";
 import { ManagementStack } from "./management";
 import { GateServiceStack } from "./gate-service";
 import { PROMOTE_CALLER_ROLE_NAME } from "../gate-service/names";
+import { FAILED_EXECUTIONS_FORWARD_RULE_NAME } from "../gate-service/failed-executions";
+import { DEFAULT_ALERT_TOPIC_NAME } from "../alerting";
 import { deployPrerequisites } from "./prerequisites";
 import { SecurityToolingStack } from "./security-tooling";
 
@@ -95,6 +97,8 @@ export function renderSummary(built: GuardrailsApp, config: GuardrailsConfig, ou
     lines.push(`  Gate service in ${s.accountId ?? config.managementAccountId} (${config.homeRegion}): function guardrails-gate (${s.runtime}, arm64, bundle ${(bundle.bytes / 1024 / 1024).toFixed(1)} MB), state machines guardrails-promote and guardrails-sweep`);
     const starts = [s.promote.onControlTowerAccountCreated ? "Control Tower CreateManagedAccount" : null, s.promote.onOrganizationsAccountCreated ? "Organizations CreateAccountResult" : null].filter((x) => x !== null);
     lines.push(`    guardrails-promote started by: ${starts.length > 0 ? starts.join(", ") : "callers only (AFT, pipelines)"}; guardrails-sweep: ${s.sweep.scheduled ? `${s.sweep.schedule} ${s.sweep.scheduleTimezone}` : "schedule disabled"}${s.sweep.revoke ? ", revoking" : ""}`);
+    const serviceAccount = s.accountId ?? config.managementAccountId;
+    lines.push(`    failed, timed-out or aborted executions page on ${DEFAULT_ALERT_TOPIC_NAME} (security tooling ${config.securityToolingAccountId})${serviceAccount === config.securityToolingAccountId ? "" : `, forwarded from ${serviceAccount} by rule ${FAILED_EXECUTIONS_FORWARD_RULE_NAME}`}`);
     const callers = s.promote.callerRoleArns;
     lines.push(`    ${PROMOTE_CALLER_ROLE_NAME}: ${callers.length > 0 ? `assumable by ${callers.join(", ")}` : "not created (gateService.promote.callerRoleArns is empty: only this account starts executions)"}`);
   }

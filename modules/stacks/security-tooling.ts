@@ -13,6 +13,7 @@ import { EvidenceBucket } from "../evidence-bucket";
 import { GateReadOnlyRole } from "../gate-access";
 import { SecurityHubCentral } from "../security-hub";
 import { gateTrustedPrincipalArns } from "../gate-service/names";
+import { gateServiceFailures } from "../gate-service/failed-executions";
 import { configureBackend, configureProvider, SECURITY_TOOLING_STACK_NAME } from "./common";
 
 export class SecurityToolingStack extends TerraformStack {
@@ -46,6 +47,7 @@ export class SecurityToolingStack extends TerraformStack {
       homeRegion: config.homeRegion,
       email: config.alerting.email,
       organizationId: config.alerting.rootAccessKeyAlerts ? config.organization.id : undefined,
+      gateServiceFailures: gateServiceFailures(config),
     });
     new EvidenceBucket(this, "evidence", {
       partition,

@@ -33,16 +33,18 @@ const synthOnce = (key: string, config: (c: GuardrailsConfigInput) => void): str
 };
 const base = (): string => synthOnce("enabled", withService());
 
-/** A copy of the enabled output with the gate-service stack's resources edited (each edit in turn). */
-function edited(...edits: ((resources: Resources) => void)[]): string {
+/** A copy of the enabled output with one stack's resources edited (each edit in turn). */
+function editedIn(stackName: "gate-service" | "security-tooling", ...edits: ((resources: Resources) => void)[]): string {
   const dir = scratchDir("edited-");
   cpSync(base(), dir, { recursive: true });
-  const path = join(dir, "stacks", "gate-service", "cdk.tf.json");
+  const path = join(dir, "stacks", stackName, "cdk.tf.json");
   const stack = JSON.parse(readFileSync(path, "utf8")) as { resource: Resources };
   for (const edit of edits) edit(stack.resource);
   writeFileSync(path, JSON.stringify(stack));
   return dir;
 }
+/** A copy of the enabled output with the gate-service stack's resources edited. */
+const edited = (...edits: ((resources: Resources) => void)[]): string => editedIn("gate-service", ...edits);
 
 /** The one resource of `type` whose construct name contains `part`. */
 function one(resources: Resources, type: string, part: string): [string, Json] {
@@ -88,6 +90,32 @@ const newServiceRole = (statements: Json[]) => (r: Resources) => {
 };
 const allow = (Action: string | string[], Resource: string | string[]): Json => ({ Sid: "Extra", Effect: "Allow", Action, Resource });
 const A_STATE_MACHINE = "arn:aws:states:eu-west-1:111111111111:stateMachine:guardrails-sweep";
+
+/** Edits the event pattern of the one rule of that construct name. */
+const editPattern = (part: string, change: (pattern: Json) => void) => (r: Resources) => {
+  const [, rule] = one(r, "aws_cloudwatch_event_rule", part);
+  const pattern = JSON.parse(rule.event_pattern);
+  change(pattern);
+  rule.event_pattern = JSON.stringify(pattern);
+};
+/** An alarm someone adds on guardrails-sweep, paging `actions` (the alarm comparator stays generic). */
+const withAlarm = (actions: string[]) => (r: Resources) => {
+  r.aws_cloudwatch_metric_alarm = {
+    "gate-service_extra-alarm_TEST": {
+      alarm_name: "guardrails-sweep-failed-extra",
+      namespace: "AWS/States",
+      metric_name: "ExecutionsFailed",
+      dimensions: { StateMachineArn: A_STATE_MACHINE },
+      statistic: "Sum",
+      period: 300,
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      evaluation_periods: 1,
+      alarm_actions: actions,
+    },
+  };
+};
+const OPS_TOPIC = "arn:aws:sns:eu-west-1:111111111111:ops";
 
 interface ServiceCase {
   name: string;
@@ -135,10 +163,19 @@ const CASES: ServiceCase[] = [
   { name: "function role trust: aws:SourceAccount dropped", head: () => edited(editPolicy("aws_iam_role", "function-role", "assume_role_policy", (s) => void delete s[0]!.Condition)), exit: 1, expected: [["weakened", 'statement "ThisAccountOnly" dropped condition StringEquals aws:SourceAccount [111111111111]']] },
   { name: "scheduler role trust: principal widened", head: () => edited(editPolicy("aws_iam_role", "scheduler-role", "assume_role_policy", (s) => void (s[0]!.Principal = "*"))), exit: 1, expected: [["weakened", 'statement "ThisAccountOnly" now allows principals *']] },
   { name: "scheduler role trust: a second account pinned (tightened → loosened)", head: () => edited(editPolicy("aws_iam_role", "scheduler-role", "assume_role_policy", (s) => void (s[0]!.Condition.StringEquals["aws:SourceAccount"] = ["111111111111", "999999999999"]))), exit: 1, expected: [["weakened", 'statement "ThisAccountOnly" now allows aws:SourceAccount 999999999999 (StringEquals)']] },
-  // ---- alarms and logs
-  { name: "alarm on failed sweeps removed", head: () => edited(remove("aws_cloudwatch_metric_alarm", "guardrails-sweep-failed")), exit: 1, expected: [["weakened", "alarm removed: failed executions no longer page"]] },
-  { name: "alarm actions emptied", head: () => edited((r) => void (one(r, "aws_cloudwatch_metric_alarm", "guardrails-promote-failed")[1].alarm_actions = [])), exit: 1, expected: [["weakened", 'alarm_actions emptied (was topic "guardrails-gate-service-alerts"): the alarm pages no one']] },
-  { name: "alarm actions disabled", head: () => edited((r) => void (one(r, "aws_cloudwatch_metric_alarm", "guardrails-promote-failed")[1].actions_enabled = false)), exit: 1, expected: [["weakened", "actions_enabled true → false"]] },
+  // ---- failed executions page through the security-tooling alert topic (forwarded by the service's account)
+  { name: "failed-execution forwarding rule removed (with its target)", head: () => edited(remove("aws_cloudwatch_event_rule", "failures-forward"), remove("aws_cloudwatch_event_target", "failures-forward-target")), exit: 1, expected: [["weakened", "event rule removed"], ["neutral", 'removed with event rule "guardrails-gate-service-failed-forward"']] },
+  { name: "failed-execution forwarding rule disabled", head: () => edited((r) => void (one(r, "aws_cloudwatch_event_rule", "failures-forward")[1].state = "DISABLED")), exit: 1, expected: [["weakened", "state ENABLED → DISABLED"]] },
+  { name: "failed-execution forwarding target sent to another bus", head: () => edited((r) => void (one(r, "aws_cloudwatch_event_target", "failures-forward-target")[1].arn = "arn:aws:events:eu-west-1:111111111111:event-bus/default")), exit: 1, expected: [["weakened", "arn arn:aws:events:eu-west-1:222222222222:event-bus/default → arn:aws:events:eu-west-1:111111111111:event-bus/default"]] },
+  { name: "failed-execution forwarding narrowed: TIMED_OUT no longer forwarded", head: () => edited(editPattern("failures-forward", (p) => void (p.detail.status = ["FAILED", "ABORTED"]))), exit: 1, expected: [["weakened", "event_pattern"]] },
+  { name: "security tooling: failed-execution rule removed (with its target)", head: () => editedIn("security-tooling", remove("aws_cloudwatch_event_rule", "gate-service-failed"), remove("aws_cloudwatch_event_target", "gate-service-failed-target")), exit: 1, expected: [["weakened", "event rule removed"]] },
+  { name: "security tooling: failed-execution target removed", head: () => editedIn("security-tooling", remove("aws_cloudwatch_event_target", "gate-service-failed-target")), exit: 1, expected: [["weakened", 'event target removed']] },
+  { name: "security tooling: failed-execution rule narrowed to guardrails-promote", head: () => editedIn("security-tooling", editPattern("gate-service-failed", (p) => void (p.detail.stateMachineArn = [p.detail.stateMachineArn[0]]))), exit: 1, expected: [["weakened", "event_pattern"]] },
+  { name: "security tooling: failed-execution rule widened to any account", head: () => editedIn("security-tooling", editPattern("gate-service-failed", (p) => void delete p.account)), exit: 1, expected: [["weakened", "(changed; cannot prove it is not weaker)"]] },
+  // ---- a CloudWatch alarm someone adds (the generic alarm comparator)
+  { name: "added alarm removed", base: () => edited(withAlarm([OPS_TOPIC])), head: base, exit: 1, expected: [["weakened", "alarm removed: failed executions no longer page"]] },
+  { name: "added alarm's actions emptied", base: () => edited(withAlarm([OPS_TOPIC])), head: () => edited(withAlarm([])), exit: 1, expected: [["weakened", `alarm_actions emptied (was ${OPS_TOPIC}): the alarm pages no one`]] },
+  // ---- logs
   { name: "log retention shortened", head: () => synthOnce("short-logs", withService((s) => void (s.logRetentionDays = 30))), exit: 1, expected: [["weakened", "retention_in_days 365 → 30 (shortened)"]] },
   { name: "log retention: never expire", head: () => edited((r) => void delete one(r, "aws_cloudwatch_log_group", "sweep-logs")[1].retention_in_days), exit: 0, expected: [["strengthened", "retention_in_days 365 → never expire (lengthened)"]] },
   // ---- state machines and the function
@@ -228,8 +265,13 @@ describe.each([
     ]);
     const consequences = report.changes.filter((x) => x.explanation.startsWith("removed with "));
     expect(consequences.map((x) => x.resourceType).sort()).toEqual(
-      expect.arrayContaining(["aws_cloudwatch_event_target", "aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm", "aws_s3_bucket", "aws_sns_topic", "aws_sns_topic_subscription"]),
+      expect.arrayContaining(["aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_cloudwatch_log_group", "aws_s3_bucket"]),
     );
+    // Both failed-execution rules, in the service's stack and in security tooling, go with the state machines they watch.
+    expect(consequences.filter((x) => x.resourceType === "aws_cloudwatch_event_rule").map((x) => `${x.identity}: ${x.explanation}`).sort()).toEqual([
+      'event rule "guardrails-gate-service-failed" (eu-west-1): removed with state machine "guardrails-promote" (eu-west-1), state machine "guardrails-sweep" (eu-west-1)',
+      'event rule "guardrails-gate-service-failed-forward" (eu-west-1): removed with state machine "guardrails-promote" (eu-west-1), state machine "guardrails-sweep" (eu-west-1)',
+    ]);
     expect(consequences.every((x) => x.classification === "neutral")).toBe(true);
   });
 });

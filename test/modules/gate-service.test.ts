@@ -39,7 +39,7 @@ const statements = (policy: string): Json[] => JSON.parse(policy).Statement as J
 describe("off by default: nothing of the service in the output", () => {
   const absent = synthAll({});
   it("the output is the same, byte for byte, with the section absent, disabled, or disabled with settings", () => {
-    for (const variant of [{ gateService: { enabled: false } }, { gateService: { enabled: false, sweep: { revoke: true }, promote: { onOrganizationsAccountCreated: true, callerRoleArns: ["arn:aws:iam::555555555555:role/aft-account-provisioning-customizations-role"] } } }]) {
+    for (const variant of [{ gateService: { enabled: false } }, { gateService: { enabled: false, accountId: "222222222222" } }, { gateService: { enabled: false, sweep: { revoke: true }, promote: { onOrganizationsAccountCreated: true, callerRoleArns: ["arn:aws:iam::555555555555:role/aft-account-provisioning-customizations-role"] } } }]) {
       const other = synthAll(variant);
       expect([...other.files.keys()].sort()).toEqual([...absent.files.keys()].sort());
       for (const [path, bytes] of absent.files) expect({ path, same: bytes.equals(other.files.get(path)!) }).toEqual({ path, same: true });
@@ -112,17 +112,9 @@ describe('"gateService": {"enabled": true} alone: the whole service with documen
     expect(statements(policy.policy)).toEqual([{ Sid: "StartExecution", Effect: "Allow", Action: "states:StartExecution", Resource: "arn:aws:states:eu-west-1:111111111111:stateMachine:guardrails-sweep" }]);
   });
 
-  it("no vending-event rule unless asked; an alarm per state machine on executions that did not succeed, to an encrypted topic subscribed by alerting.email", () => {
-    expect(resourcesOf(gs, "aws_cloudwatch_event_rule")).toEqual([]);
-    const alarms = resourcesOf(gs, "aws_cloudwatch_metric_alarm");
-    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(["guardrails-promote-executions-failed", "guardrails-sweep-executions-failed"]);
-    for (const a of alarms) {
-      expect(a.metric_query.map((q: Json) => q.metric?.metric_name ?? q.expression)).toEqual(["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)"]);
-      expect(a.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/)]);
-    }
-    expect(resourcesOf(gs, "aws_sns_topic_subscription")[0]).toMatchObject({ protocol: "email", endpoint: "security-alerts@example.com" });
-    const key = statements(resourcesOf(gs, "aws_kms_key")[0]!.policy).find((s) => s.Sid === "CloudWatchPublishesEncrypted")!;
-    expect(key).toMatchObject({ Principal: { Service: "cloudwatch.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } });
+  it("no vending-event rule unless asked; the only rule forwards failed executions (test/modules/gate-service-failures.test.ts), no alarm", () => {
+    expect(resourcesOf(gs, "aws_cloudwatch_event_rule").map((r) => r.name)).toEqual(["guardrails-gate-service-failed-forward"]);
+    expect(resourcesOf(gs, "aws_cloudwatch_metric_alarm")).toEqual([]);
   });
 
   it("the gate's read-only role (StackSet, management account's stacks, security tooling) and the evidence bucket trust the service's role", () => {
@@ -236,6 +228,7 @@ describe("npm start with the service enabled", () => {
     expect(code).toBe(0);
     expect(out).toMatch(/stack gate-service: \d+ resources/);
     expect(out).toMatch(/Gate service in 111111111111 \(eu-west-1\): function guardrails-gate \(nodejs24\.x, arm64, bundle [\d.]+ MB\)/);
+    expect(out).toContain("failed, timed-out or aborted executions page on guardrails-alerts (security tooling 222222222222), forwarded from 111111111111 by rule guardrails-gate-service-failed-forward");
     expect(out).toContain("GuardrailsPromoteCaller: not created (gateService.promote.callerRoleArns is empty");
     expect(readdirSync(join(dir, "cdktf.out", "stacks")).sort()).toEqual(["gate-service", "management", "security-tooling"]);
   });
