@@ -229,7 +229,7 @@ const off = synthOnce("off", () => undefined);
 describe.each([
   ["synth directories", (b: string, h: string) => [b, h]],
   ["a plan JSON file", (b: string, h: string) => [planFromSynth(b, h)]],
-] as const)("gate service, diffed as %s", (_kind, inputsFor) => {
+] as const)("gate service, diffed as %s", (kind, inputsFor) => {
   it.each(CASES)("$name", (c) => {
     const paths = inputsFor((c.base ?? base)(), headOf(c));
     const { base: b, head: h } = loadInputs(paths);
@@ -238,7 +238,8 @@ describe.each([
       expect(report.changes).toContainEqual(expect.objectContaining({ classification, explanation: expect.stringContaining(text) }));
     }
     expect({ weakened: report.counts.weakened > 0 }).toEqual({ weakened: c.exit === 1 });
-    expect(runDiff(paths, { output: "text", allowWeakening: false }, silent)).toBe(c.exit);
+    // The CLI's exit follows from the same report; run it once per case (synth directories), not for each form.
+    if (kind === "synth directories") expect(runDiff(paths, { output: "text", allowWeakening: false }, silent)).toBe(c.exit);
   });
 
   const weakenedLines = (report: DiffReport) => report.changes.filter((x) => x.classification === "weakened").map((x) => `${x.identity}: ${x.explanation}`).sort();
