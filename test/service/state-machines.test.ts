@@ -130,7 +130,6 @@ describe("guardrails-sweep, run locally through the map: a few hundred accounts"
   it("every ACTIVE account gets a bundle, the index verifies, and the execution fails NotAllProductionReady as sweep exits 1", async () => {
     const { h, scratch } = f;
     const { definition: def, readItems } = f.definition();
-    expect(validateAsl(def).isValid).toBe(true);
     const r = runLocally(def, { ouIds: [], revoke: false }, h.handler, { executionName: "sweep-240", extraTasks: { ReadItems: readItems } });
     const { error, cause } = await failure(r.result);
     expect(error).toBe("NotAllProductionReady");
