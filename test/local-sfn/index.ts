@@ -34,7 +34,7 @@ interface LocalStateMachine {
   ): { result: Promise<unknown>; eventLogs: AsyncIterable<{ type: string; index?: number }> };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { StateMachine } = require("aws-local-stepfunctions") as { StateMachine: new (definition: Json, options: { validationOptions: { checkArn: boolean } }) => LocalStateMachine };
+const { StateMachine } = require("aws-local-stepfunctions") as { StateMachine: new (definition: Json, options: { validationOptions: { noValidate: boolean } }) => LocalStateMachine };
 
 if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== "function") {
   Object.assign(Promise, {
@@ -146,7 +146,9 @@ export function runLocally(definition: Json, input: unknown, handler: ServiceHan
       return (opts.extraTasks?.[name] ?? handler)(event);
     };
   }
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  // Not validated again here: the interpreter would run asl-validator, which compiles its schemas on every call
+  // (~150 ms); each definition these runs use is validated once by its test with validateAsl.
+  const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
   const startTime = new Date().toISOString();
   const execution = machine.run(input, {
     overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: opts.waits ?? {} },
