@@ -131,14 +131,12 @@ export function startExecutionPolicy(stateMachineArn: string): PolicyDocument {
   return { Version: "2012-10-17", Statement: [{ Sid: "StartExecution", Effect: "Allow", Action: "states:StartExecution", Resource: stateMachineArn }] };
 }
 
-/** A forwarding rule in another region puts events on this account's bus in the home region. */
-export function putEventsPolicy(eventBusArn: string): PolicyDocument {
-  return { Version: "2012-10-17", Statement: [{ Sid: "ForwardToHomeRegion", Effect: "Allow", Action: "events:PutEvents", Resource: eventBusArn }] };
-}
-
-/** The failed-execution forwarding rule puts events on the security-tooling account's default bus, and nowhere else. */
-export function forwardFailuresPolicy(securityToolingBusArn: string): PolicyDocument {
-  return { Version: "2012-10-17", Statement: [{ Sid: "ForwardToSecurityTooling", Effect: "Allow", Action: "events:PutEvents", Resource: securityToolingBusArn }] };
+/**
+ * An EventBridge rule's role puts events on one bus and nowhere else: a vending event forwarded to the home
+ * region's bus (Sid ForwardToHomeRegion), a failed execution to the security-tooling account's (ForwardToSecurityTooling).
+ */
+export function putEventsPolicy(eventBusArn: string, sid: "ForwardToHomeRegion" | "ForwardToSecurityTooling"): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Action: "events:PutEvents", Resource: eventBusArn }] };
 }
 
 /**

@@ -14,7 +14,7 @@ import { IAM_EVENT_REGION } from "../config/regions";
 import { CONTROL_TOWER_ACCOUNT_CREATED, ORGANIZATIONS_ACCOUNT_CREATED, promoteInputTransformer, type VendingEvent } from "./events";
 import { FAILED_EXECUTIONS_FORWARD_ROLE_NAME, FAILED_EXECUTIONS_FORWARD_RULE_NAME, failedExecutionsPattern } from "./failed-executions";
 import { PROMOTE_STATE_MACHINE_NAME, SWEEP_STATE_MACHINE_NAME } from "./names";
-import { forwardFailuresPolicy, putEventsPolicy, serviceTrustPolicy, startExecutionPolicy } from "./policies";
+import { putEventsPolicy, serviceTrustPolicy, startExecutionPolicy } from "./policies";
 
 export interface GateServiceTriggersProps {
   readonly config: GuardrailsConfig;
@@ -57,7 +57,7 @@ export class GateServiceTriggers extends Construct {
         // matches it. Provider v6 resources take their own `region`
         // (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/enhanced-region-support).
         forwardRole ??= new IamRole(this, "forward-role", { name: "GuardrailsForwardVendingEvents", assumeRolePolicy: JSON.stringify(serviceTrustPolicy("events.amazonaws.com", accountId)) });
-        new IamRolePolicy(this, `${event.id}-forward-policy`, { name: `Forward-${event.id}`, role: forwardRole.name, policy: JSON.stringify(putEventsPolicy(homeBus)) });
+        new IamRolePolicy(this, `${event.id}-forward-policy`, { name: `Forward-${event.id}`, role: forwardRole.name, policy: JSON.stringify(putEventsPolicy(homeBus, "ForwardToHomeRegion")) });
         const forward = new CloudwatchEventRule(this, `${event.id}-forward`, { region, name: `${name}-forward`, description: `${event.description} (forwarded to ${homeRegion})`, eventPattern: JSON.stringify(event.pattern) });
         new CloudwatchEventTarget(this, `${event.id}-forward-target`, { region, rule: forward.name, targetId: "home-region-bus", arn: homeBus, roleArn: forwardRole.arn });
       }
@@ -98,7 +98,7 @@ export class GateServiceTriggers extends Construct {
         description: "EventBridge forwards failed gate service executions to the security-tooling account's default bus",
         assumeRolePolicy: JSON.stringify(serviceTrustPolicy("events.amazonaws.com", accountId)),
       });
-      new IamRolePolicy(this, "failures-forward-policy", { name: "ForwardFailedExecutions", role: forwardRole.name, policy: JSON.stringify(forwardFailuresPolicy(securityBus)) });
+      new IamRolePolicy(this, "failures-forward-policy", { name: "ForwardFailedExecutions", role: forwardRole.name, policy: JSON.stringify(putEventsPolicy(securityBus, "ForwardToSecurityTooling")) });
       const rule = new CloudwatchEventRule(this, "failures-forward", {
         name: FAILED_EXECUTIONS_FORWARD_RULE_NAME,
         description: `guardrails-promote / guardrails-sweep executions that failed, timed out or were aborted, to the security-tooling account (${securityTooling})`,
