@@ -322,7 +322,11 @@ export class SweepSteps {
           const e = entries.get(item.accountId);
           const reason = e === undefined ? `no result for ${item.accountId}: its batch did not finish` : `the evidence of ${item.accountId} was not stored: ${e.reason ?? "unknown"}`;
           const verdict = notCheckedVerdict(item.accountId, reason, s.require, clock());
-          const ref = await storeVerdictAlone(dir, store, verdict);
+          // Its own name (suffix), never a batch's: when the Map fails, Step Functions aborts the running child
+          // executions ("stopped ... by Step Functions because the Map Run failed", API MapRunExecutionCounts), but a
+          // Lambda invocation already under way is not cancelled and may still store this account's bundle after
+          // this index is written. Named alike (same account, same millisecond) it would replace the one named here.
+          const ref = await storeVerdictAlone(dir, store, verdict, NOT_CHECKED_SUFFIX);
           errors.push({ kind: "evidence", accountId: item.accountId, reason });
           return { accountId: item.accountId, verdict: "INCONCLUSIVE", checkedAt: verdict.checkedAt, sha256: ref.sha256, file: basename(ref.path), reason };
         },
@@ -377,7 +381,10 @@ export class SweepSteps {
 }
 
 /** A bundle of the verdict alone (an account not checked), stored; returns its reference. */
-async function storeVerdictAlone(dir: string, store: EvidenceStore, verdict: AccountVerdict): Promise<{ path: string; sha256: string }> {
-  const written = await writeBundle(dir, buildBundle({ verdict, config: null }));
+/** File-name suffix of the bundles the index step writes for accounts whose batch did not report. */
+const NOT_CHECKED_SUFFIX = "-not-checked";
+
+async function storeVerdictAlone(dir: string, store: EvidenceStore, verdict: AccountVerdict, suffix = ""): Promise<{ path: string; sha256: string }> {
+  const written = await writeBundle(dir, buildBundle({ verdict, config: null }), suffix);
   return { path: await store.store(written), sha256: written.sha256 };
 }

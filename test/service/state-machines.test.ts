@@ -181,7 +181,7 @@ describe("guardrails-sweep, run locally through the map: a batch that fails", ()
     expect(r.tasks.at(-1)).toBe("WriteIndexAfterMapFailure");
     const files = downloadEvidence(h.aws, "gate-service/sweeps/sweep-broken", scratch);
     const indexFile = files.find((name) => name.startsWith("guardrails-evidence-index-"))!;
-    expect(verifyBundleFile(join(scratch, indexFile)).ok).toBe(true);
+    expect(verifyBundleFile(join(scratch, indexFile))).toMatchObject({ ok: true, errors: [] });
     // The failed batch's accounts are in the index as INCONCLUSIVE, each with a bundle saying why.
     const index = JSON.parse(readFileSync(join(scratch, indexFile), "utf8")) as { entries: { accountId: string; verdict: string }[]; errors: { kind: string; reason: string }[] };
     const active = Object.values(h.aws.world.accounts).filter((a) => a.status === "ACTIVE").length;

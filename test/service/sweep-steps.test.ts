@@ -98,6 +98,28 @@ describe("a sweep through the steps", () => {
     expect(written.errors.map((e) => e.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/its batch did not finish/)]));
   });
 
+  it("a batch still running when the Map failed, finishing after the index was written, cannot change a bundle the index names", async () => {
+    // A failed Distributed Map stops its child executions, but a Lambda invocation already running finishes and
+    // stores its bundles. Same clock for both writers: a bundle named like the index step's would replace it.
+    const fixed = new Date("2026-12-01T10:00:00.000Z");
+    const handler = createHandler(h.settings, { ...FAST, clock: () => fixed });
+    const runId = "run-late-batch";
+    await handler({ action: "listAccounts", runId, input: {} });
+    const items = itemsOf(runId);
+    const late = items.slice(0, h.settings.batchSize);
+    await handler({ action: "checkBatch", BatchInput: { runId, revoke: false }, Items: items.slice(h.settings.batchSize) });
+    await handler({ action: "writeSweepIndex", runId, revoke: false, mapError: { Error: "States.ExceedToleratedFailureThreshold", Cause: "a batch failed" } });
+    const lateResult = (await handler({ action: "checkBatch", BatchInput: { runId, revoke: false }, Items: late })) as BatchStepResult;
+    expect(lateResult.accounts).toBe(late.length);
+
+    const dir = join(scratch, runId);
+    const files = downloadEvidence(h.aws, `gate-service/sweeps/${runId}`, dir);
+    const indexFile = files.find((f) => f.startsWith("guardrails-evidence-index-"))!;
+    expect(verifyBundleFile(join(dir, indexFile))).toMatchObject({ ok: true, errors: [] });
+    const written = JSON.parse(readFileSync(join(dir, indexFile), "utf8")) as { entries: { accountId: string; verdict: string; path: string }[] };
+    for (const item of late) expect(written.entries.find((e) => e.accountId === item.accountId)).toMatchObject({ verdict: "INCONCLUSIVE", path: expect.stringMatching(/-not-checked\.json$/) });
+  });
+
   it("the map's failure is recorded in the index as an error (fail closed)", async () => {
     await h.handler({ action: "listAccounts", runId: "run-map-failed", input: {} });
     const index = (await h.handler({ action: "writeSweepIndex", runId: "run-map-failed", revoke: false, mapError: { Error: "States.ExceedToleratedFailureThreshold", Cause: "a batch failed" } })) as IndexStepResult;
