@@ -56,7 +56,9 @@ type Direction =
   | { kind: "lower-is-stronger" }
   | { kind: "ranked"; strongestFirst: string[] }
   | { kind: "superset-is-stronger" }
-  | { kind: "any-change-weakens" }
+  | { kind: "any-change-weakens"; why?: string }
+  /** Unset is the strongest value; setting it, or changing it, weakens (an endpoint override, say). */
+  | { kind: "unset-is-stronger"; why: string }
   | { kind: "informational" };
 interface Setting {
   label: string;
@@ -74,7 +76,8 @@ function compareSettings(settings: Setting[], base: GuardrailResource, head: Gua
     const line = `${s.label} ${shown(b)} → ${shown(h)}`;
     const d = s.direction;
     if (d.kind === "informational") out.push(neutral(line));
-    else if (d.kind === "any-change-weakens") out.push(weakened(`${line} (changed; cannot prove it is not weaker)`));
+    else if (d.kind === "any-change-weakens") out.push(weakened(`${line} (${d.why ?? "changed; cannot prove it is not weaker"})`));
+    else if (d.kind === "unset-is-stronger") out.push(h === undefined ? strengthened(line) : weakened(`${line} (${d.why})`));
     else if (d.kind === "superset-is-stronger") {
       const bl = Array.isArray(b) ? b : [];
       const hl = Array.isArray(h) ? h : [];

@@ -274,10 +274,32 @@ const settingsOf = (v: Record<string, unknown>): Record<string, unknown> => {
   }
 };
 
+/** A setting shown as text (numbers and objects included), so any change is a line. */
+const shownSetting = (key: string) => (v: Record<string, unknown>): string | undefined => {
+  const value = settingsOf(v)[key];
+  return value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
+};
+
+/**
+ * Every field of the settings (gates/service/settings.ts) is here, so no change to them goes unseen. Ranked as
+ * what a reviewer must not miss: a weaker decision (as the CLI's flags), a tag or OU the verdict no longer
+ * governs, findings or evidence in another place. The rest only change how the work is done; a wrong value
+ * there fails closed (INCONCLUSIVE, or GuardrailsMisconfigured before any request), so it is shown, not ranked.
+ */
 const FUNCTION_SETTINGS: Setting[] = [
   { label: "gate require", read: (v) => textList(settingsOf(v), "require"), direction: { kind: "superset-is-stronger" } },
   { label: "gate acceptNoRootCredentials", read: (v) => flag(settingsOf(v), "acceptNoRootCredentials"), direction: { kind: "false-is-stronger" } },
   { label: "gate maxAccessKeyAgeDays", read: (v) => text(settingsOf(v), "maxAccessKeyAgeDays"), direction: { kind: "lower-is-stronger" } },
+  // The sweep revokes, and promote sets, only this key: accounts that carry the old one keep it, unrevoked.
+  { label: "gate tagKey", read: shownSetting("tagKey"), direction: { kind: "any-change-weakens", why: "accounts still tagged with the old key are no longer revoked by the sweep" } },
+  { label: "gate productionOuId", read: shownSetting("productionOuId"), direction: { kind: "any-change-weakens", why: "promote moves accounts into another OU; cannot prove its SCPs are the same" } },
+  { label: "gate securityHubAccountId", read: shownSetting("securityHubAccountId"), direction: { kind: "any-change-weakens", why: "IAM.4 and IAM.3 findings are read from another account; cannot prove it is the delegated administrator" } },
+  { label: "gate evidenceBucket", read: shownSetting("evidenceBucket"), direction: { kind: "any-change-weakens", why: "evidence goes to another bucket; cannot prove it keeps it under object lock" } },
+  // Absent in the deployed function (the SDK's own endpoints); set, every AWS answer the gate trusts comes from there.
+  { label: "gate endpointUrl", read: shownSetting("endpointUrl"), direction: { kind: "unset-is-stronger", why: "the function's AWS calls go to that endpoint, which answers for AWS" } },
+  ...(["partition", "homeRegion", "managementAccountId", "roleName", "ownerTagKey", "evidencePrefix", "workBucket", "batchSize", "concurrency", "timeoutMs", "callTimeoutMs", "maxWaitSeconds", "waitBackoff"] as const).map(
+    (key): Setting => ({ label: `gate ${key}`, read: shownSetting(key), direction: { kind: "informational" } }),
+  ),
 ];
 
 export const functionComparator: Comparator = {

@@ -191,6 +191,14 @@ const CASES: ServiceCase[] = [
   { name: "gate settings: acceptNoRootCredentials turned off", base: () => edited(editSettings((g) => void (g.acceptNoRootCredentials = true))), head: base, exit: 0, expected: [["strengthened", "gate acceptNoRootCredentials true → false"]] },
   { name: "gate settings: maxAccessKeyAgeDays raised", head: () => edited(editSettings((g) => void (g.maxAccessKeyAgeDays = 120))), exit: 1, expected: [["weakened", "gate maxAccessKeyAgeDays 90 → 120"]] },
   { name: "gate settings: maxAccessKeyAgeDays lowered", head: () => edited(editSettings((g) => void (g.maxAccessKeyAgeDays = 45))), exit: 0, expected: [["strengthened", "gate maxAccessKeyAgeDays 90 → 45"]] },
+  // Where the verdict lands and what it reads: a reviewer must see these, though none is a weaker decision as such.
+  { name: "gate settings: ready tag key renamed", head: () => edited(editSettings((g) => void (g.tagKey = "ready"))), exit: 1, expected: [["weakened", "gate tagKey guardrails:production-ready → ready (accounts still tagged with the old key are no longer revoked by the sweep)"]] },
+  { name: "gate settings: production OU changed", head: () => edited(editSettings((g) => void (g.productionOuId = "ou-abcd-99999999"))), exit: 1, expected: [["weakened", "→ ou-abcd-99999999 (promote moves accounts into another OU; cannot prove its SCPs are the same)"]] },
+  { name: "gate settings: findings read from another account", head: () => edited(editSettings((g) => void (g.securityHubAccountId = "999999999999"))), exit: 1, expected: [["weakened", "→ 999999999999 (IAM.4 and IAM.3 findings are read from another account"]] },
+  { name: "gate settings: evidence to another bucket", head: () => edited(editSettings((g) => void (g.evidenceBucket = "somewhere-else"))), exit: 1, expected: [["weakened", "→ somewhere-else (evidence goes to another bucket; cannot prove it keeps it under object lock)"]] },
+  { name: "gate settings: an endpoint override", head: () => edited(editSettings((g) => void (g.endpointUrl = "https://example.test"))), exit: 1, expected: [["weakened", "gate endpointUrl unset → https://example.test (the function's AWS calls go to that endpoint, which answers for AWS)"]] },
+  { name: "gate settings: an endpoint override removed", base: () => edited(editSettings((g) => void (g.endpointUrl = "https://example.test"))), head: base, exit: 0, expected: [["strengthened", "gate endpointUrl https://example.test → unset"]] },
+  { name: "gate settings: batch size only (how the work is done)", head: () => edited(editSettings((g) => void (g.batchSize = 25))), exit: 0, expected: [["neutral", "gate batchSize 50 → 25"]] },
   // ---- state machine logging: ALL > ERROR > FATAL > OFF, and execution data in the records
   { name: "state machine logging: ERROR → FATAL", head: () => edited(editLogging((l) => void (l.level = "FATAL"))), exit: 1, expected: [["weakened", "logging level ERROR → FATAL"]] },
   { name: "state machine logging: configuration removed (level OFF)", head: () => edited((r) => void delete one(r, "aws_sfn_state_machine", "sweep")[1].logging_configuration), exit: 1, expected: [["weakened", "logging level ERROR → OFF"], ["weakened", "logging include_execution_data true → false"]] },
@@ -274,6 +282,19 @@ describe.each([
       'event rule "guardrails-gate-service-failed-forward" (eu-west-1): removed with state machine "guardrails-promote" (eu-west-1), state machine "guardrails-sweep" (eu-west-1)',
     ]);
     expect(consequences.every((x) => x.classification === "neutral")).toBe(true);
+  });
+});
+
+describe("the function's gate settings: no field changes unseen", () => {
+  const settings = (): Json => JSON.parse(one(JSON.parse(readFileSync(join(base(), "stacks", "gate-service", "cdk.tf.json"), "utf8")).resource, "aws_lambda_function", "function")[1].environment.variables[SETTINGS_ENV]);
+  const changedValue = (value: unknown): unknown =>
+    typeof value === "string" ? `${value}x` : typeof value === "number" ? value + 1 : typeof value === "boolean" ? !value : Array.isArray(value) ? [...value, "x"] : { ...(value as object), x: 1 };
+  // endpointUrl is absent from what the modules write (the SDK's own endpoints), so it is named here.
+  it.each([...Object.keys(settings()), "endpointUrl"])("%s", (key) => {
+    const head = edited(editSettings((g) => void (g[key] = key in g ? changedValue(g[key]) : "https://example.test")));
+    const { base: b, head: h } = loadInputs([base(), head]);
+    const lines = diffGuardrails(b, h).changes.filter((x) => x.identity.startsWith('function "guardrails-gate"'));
+    expect(lines.map((x) => x.explanation)).toEqual([expect.stringMatching(new RegExp(`^gate ${key}[ :]`))]);
   });
 });
 
