@@ -22,6 +22,7 @@
  */
 import { READY_CHECKED_AT_TAG_KEY, READY_EVIDENCE_TAG_KEY, READY_TAG_VALUE } from "../modules/constants";
 import { Deadline, type CallPolicy } from "./aws/call";
+import { AwsCallError } from "./aws/errors";
 import type { AwsClientFactory } from "./aws/clients";
 import { listAccountTags, moveAccount, parentOf, tagAccount, untagAccount } from "./aws/organizations";
 import { clientFactoryFor, runCheck, type CheckOutcome } from "./check";
@@ -35,6 +36,13 @@ export interface PromoteResult {
   /** The account could not be marked as the verdict requires: exit 3 (a PASS is not a promotion). */
   markingFailed: boolean;
 }
+
+/**
+ * MoveAccount's refusals when the account is no longer in the source parent (SourceParentNotFoundException) or
+ * already in the destination (DuplicateAccountException): API_MoveAccount, Errors
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_MoveAccount.html).
+ */
+const MOVED_ALREADY = new Set(["DuplicateAccountException", "SourceParentNotFoundException"]);
 
 /** Suffix of the final bundle when the intended one must stay (a digest tag may name it). */
 export const NOT_PROMOTED_BUNDLE_SUFFIX = "-not-promoted";
@@ -76,6 +84,12 @@ interface Progress {
   /** The parent before the move; set once ListParents answered and a move was needed. */
   previousParent: string | null;
   moveSent: boolean;
+  /**
+   * MoveAccount was refused because the account had already left the source for the target: by another
+   * promotion of the same account (both vending events, or AFT and an event) or by an earlier attempt of this
+   * one whose answer was lost. Which cannot be told, so a rollback must not move it back (see rollBack).
+   */
+  foundInTarget: boolean;
   /** The bundle recording the intended marking, once stored. */
   intendedBundle: EvidenceRef | null;
   tagSent: boolean;
@@ -84,7 +98,7 @@ interface Progress {
 async function markPass(ctx: PromotionContext): Promise<PromoteResult> {
   const { opts, aws, outcome, tagKey } = ctx;
   const accountId = opts.accountId;
-  const progress: Progress = { previousParent: null, moveSent: false, intendedBundle: null, tagSent: false };
+  const progress: Progress = { previousParent: null, moveSent: false, foundInTarget: false, intendedBundle: null, tagSent: false };
   const intended: AccountVerdict = { ...outcome.verdict, marked: { tag: tagKey, value: READY_TAG_VALUE, changed: true } };
   const policy = ctx.policy();
   try {
@@ -99,7 +113,18 @@ async function markPass(ctx: PromotionContext): Promise<PromoteResult> {
       if (parent !== target) {
         progress.previousParent = parent;
         progress.moveSent = true;
-        await step(`moving the account from ${parent} into ${target} (organizations:MoveAccount)`, () => moveAccount(aws, policy, accountId, parent, target));
+        const moving = `moving the account from ${parent} into ${target} (organizations:MoveAccount)`;
+        try {
+          await moveAccount(aws, policy, accountId, parent, target);
+        } catch (err) {
+          if (!(err instanceof AwsCallError && MOVED_ALREADY.has(err.code))) throw new StepFailed(moving, err);
+          // Refused: the account is no longer where it was listed. Only where it is now decides.
+          const now = await step(`finding the account's parent after MoveAccount was refused (${err.code})`, () => parentOf(aws, policy, accountId));
+          // Either way this call moved nothing, so there is nothing of ours to move back.
+          progress.moveSent = false;
+          if (now !== target) throw new StepFailed(moving, new Error(`${errorText(err)}; the account is now in ${now}, not ${target}`));
+          progress.foundInTarget = true;
+        }
       }
     }
     let stored: AccountVerdict = intended;
@@ -152,6 +177,11 @@ async function rollBack(ctx: PromotionContext, progress: Progress, err: unknown)
   else if (removal.marked.changed) reasons.push(`The ${tagKey} tag is removed: the account does not carry it.`);
   if (progress.moveSent && progress.previousParent !== null && opts.moveToOuId !== undefined) {
     reasons.push(await moveBack(ctx, progress.previousParent, opts.moveToOuId));
+  } else if (progress.foundInTarget && progress.previousParent !== null && opts.moveToOuId !== undefined) {
+    // Moving it back could undo another promotion's move (which tags it once its own steps pass): left as found.
+    reasons.push(
+      `The account is left in ${opts.moveToOuId}, where it was found after MoveAccount was refused (moved there by another promotion of it, or by this one's earlier attempt); it carries no ready tag. To return it: aws organizations move-account --account-id ${opts.accountId} --source-parent-id ${opts.moveToOuId} --destination-parent-id ${progress.previousParent}.`,
+    );
   }
   // DESIGN section 4: a PASS whose marking failed reports `changed: false` (it was not promoted); the value says what the account carries now.
   const final = withReasons({ ...outcome.verdict, marked: { ...removal.marked, changed: false } }, reasons);

@@ -67,6 +67,16 @@ const CASES: Case[] = [
     exit: 3,
     reasons: [/moved back from ou-ex01-production to ou-ex01-workloads/],
   },
+  {
+    // MoveAccount's refusal for an account already in the destination, while ListParents (asked again) says it is
+    // not: nothing was moved, so nothing is moved back.
+    name: "MoveAccount refused (DuplicateAccountException) with the account still in the source",
+    move: true,
+    evidence: true,
+    faults: [{ action: "MoveAccount", fault: "error", error: { code: "DuplicateAccountException", status: 400 } }],
+    exit: 3,
+    reasons: [/MoveAccount/, /the account is now in ou-ex01-workloads, not ou-ex01-production/, /NOT promoted/],
+  },
   { name: "the evidence bundle cannot be written", move: true, evidence: "unwritable", preTags: EARLIER_PROMOTION, exit: 3, reasons: [/evidence bundle/, /moved back/] },
   {
     name: "UntagResource of the older digest tag fails once",
@@ -204,6 +214,30 @@ describe.each(CASES.map((c, i) => [c.name, c, i] as const))("promote: %s", (_nam
     expect(aws.world.accounts[id]?.parentId).toBe(expectedParent);
     const reasons = out().controls[0]?.reasons.join("\n") ?? "";
     for (const r of c.reasons ?? []) expect(reasons).toMatch(r);
+  });
+});
+
+describe("two promotions of one account at once (both vending events fire, or AFT and an event)", () => {
+  it("both read the old parent, one MoveAccount is refused: both end PASS and tagged, in production, and nothing is moved back", async () => {
+    const id = "900000000199";
+    cleanAccount(aws.world, id, { parentId: SOURCE_OU });
+    // The endpoint handles a request after its latency: both MoveAccount calls are sent, from the parent both read,
+    // before either is handled.
+    aws.faults.push({ service: "organizations", action: "MoveAccount", bodyIncludes: `"${id}"`, latencyMs: 300 });
+    const seen = aws.requests.length;
+    const dirs = [join(work, "twice-a"), join(work, "twice-b")];
+    for (const d of dirs) mkdirSync(d);
+    const both = await Promise.all(dirs.map((d) => runInProcess(["promote", id, ...common, "--move-to-ou", PROD_OU, "--evidence-dir", d, "--output", "json"], { cwd: work })));
+    const moves = aws.requests.slice(seen).filter((q) => q.action === "MoveAccount");
+    expect(moves.map((q) => q.status)).toEqual(expect.arrayContaining([200, 400]));
+    expect(moves).toHaveLength(2);
+    expect(both.map((r) => ({ code: r.code, stderr: r.stderr }))).toEqual([{ code: 0, stderr: "" }, { code: 0, stderr: "" }]);
+    expect(aws.world.accounts[id]?.parentId).toBe(PROD_OU);
+    expect(tagsOf(id)[READY_TAG_KEY]).toBe("true");
+    // The digest tag names the bundle of whichever promotion tagged last; both bundles are stored and intact.
+    const stored = dirs.flatMap((d) => bundlesIn(d));
+    expect(stored).toHaveLength(2);
+    expect(stored.map((b) => b.sha256)).toContain(tagsOf(id)[READY_EVIDENCE_TAG_KEY]);
   });
 });
 
