@@ -7,7 +7,8 @@ import {
   referencedName, regionOf, scpAttachment, scpComparator, settingsComparator, type Comparator, type Setting,
 } from "./rules";
 import { iamPolicyComparator } from "./iam";
-import { alarmComparator, functionComparator, logGroupComparator, parentBy, removedWithParent, removedWithUsers, removedWithWatchedStateMachines, scheduleComparator, stateMachineComparator } from "./service";
+import { alarmComparator, logGroupComparator, parentBy, removedWithParent, removedWithUsers, removedWithWatchedStateMachines, scheduleComparator, stateMachineComparator } from "./service";
+import { functionComparator } from "./service-function";
 import { block, blocks, canonicalJsonValue, flag, text, textList } from "./values";
 
 /**
