@@ -32,9 +32,13 @@ export function gateRemediationPolicy(props: RemediationPolicyProps): PolicyDocu
         // its condition key sts:TaskPolicyArn names the root-task policy asked for (Service Authorization Reference,
         // AWS STS: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html;
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_taskpolicyarn).
-        // Only the two task policies remediate uses; only accounts of this organization (aws:ResourceOrgID, the
-        // organization of the account owning the resource:
-        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+        // Only the two task policies remediate uses. AssumeRoot itself only reaches "a member account in your
+        // organization" (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html), and AWS's own
+        // AssumeRoot examples condition on sts:TaskPolicyArn alone (IAM User Guide, id_root-user-privileged-task.html).
+        // aws:ResourceOrgID (the organization of the account owning the resource:
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid)
+        // is pinned too, but IfExists: no AWS source says the key is in AssumeRoot's request context, and a plain
+        // StringEquals on an absent key would deny every remediation. Present, it must match.
         Sid: "AssumeRootToDeleteRootAccessKeys",
         Effect: "Allow",
         Action: "sts:AssumeRoot",
@@ -42,8 +46,8 @@ export function gateRemediationPolicy(props: RemediationPolicyProps): PolicyDocu
         Condition: {
           StringEquals: {
             "sts:TaskPolicyArn": [rootTaskPolicyArn(props.partition, ROOT_TASK_POLICY_AUDIT), rootTaskPolicyArn(props.partition, ROOT_TASK_POLICY_DELETE)],
-            ...inThisOrganization,
           },
+          StringEqualsIfExists: inThisOrganization,
         },
       },
       {

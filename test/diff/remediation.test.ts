@@ -36,7 +36,7 @@ it.each<[string, string | null, Parameters<typeof synthModules>[0], "weakened", 
     "now allows sts:TaskPolicyArn arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword",
   ],
   ["the task-policy condition dropped", null, { config: enable, remediationPolicy: editStatement(ASSUME_ROOT, (s) => (delete conditionOf(s)["sts:TaskPolicyArn"], s)) }, "weakened", "dropped condition StringEquals sts:TaskPolicyArn"],
-  ["the organization condition dropped", null, { config: enable, remediationPolicy: editStatement(ASSUME_ROOT, (s) => (delete conditionOf(s)["aws:ResourceOrgID"], s)) }, "weakened", "dropped condition StringEquals aws:ResourceOrgID"],
+  ["the organization condition dropped", null, { config: enable, remediationPolicy: editStatement(ASSUME_ROOT, (s) => (delete s.Condition!["StringEqualsIfExists"], s)) }, "weakened", "dropped condition StringEqualsIfExists aws:ResourceOrgID"],
   ["any resource instead of member accounts' roots", null, { config: enable, remediationPolicy: editStatement(ASSUME_ROOT, (s) => ({ ...s, Resource: "*" })) }, "weakened", "now allows resources *"],
   ["another responder", null, { config: (c) => (enable(c), c.remediation!.responderRoleArns!.push("arn:aws:iam::111111111111:role/AccountVendingPipeline")) }, "weakened", "managed policy attached to a role"],
 ])("%s", (_name, base, head, classification, text) => {

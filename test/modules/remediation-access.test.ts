@@ -26,8 +26,8 @@ describe("the remediation policy document", () => {
         Condition: {
           StringEquals: {
             "sts:TaskPolicyArn": ["arn:aws-us-gov:iam::aws:policy/root-task/IAMAuditRootUserCredentials", "arn:aws-us-gov:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"],
-            "aws:ResourceOrgID": "o-ab12cd34ef",
           },
+          StringEqualsIfExists: { "aws:ResourceOrgID": "o-ab12cd34ef" },
         },
       },
       { Sid: "ReadRemediationPreconditions", Effect: "Allow", Action: ["iam:ListOrganizationsFeatures", "organizations:DescribeAccount", "organizations:DescribeOrganization"], Resource: "*" },
