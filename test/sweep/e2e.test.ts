@@ -56,7 +56,8 @@ function options(extra: Partial<SweepRunOptions> = {}): SweepRunOptions {
     concurrency: 8,
     // Headroom for a loaded CI runner: every AssumeRole draws on one bucket (the hang fault ends at this deadline).
     timeoutMs: 5_000,
-    callTimeoutMs: 800,
+    // 800 ms was once passed by an ordinary call with three suites running at once; the hang still ends at the deadline.
+    callTimeoutMs: 2_000,
     retry: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 400 },
     reportPoll: { baseDelayMs: 10, maxDelayMs: 50 },
     limiterSettings: { initialRatePerSecond: 100, burst: 5 },

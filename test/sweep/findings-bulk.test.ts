@@ -81,8 +81,10 @@ function options(extra: Partial<SweepRunOptions> = {}): SweepRunOptions {
     managementAccountId: EXAMPLE_IDS.management,
     endpointUrl: aws.url,
     concurrency: 8,
-    timeoutMs: 5_000,
-    callTimeoutMs: 2_000,
+    // No fault here hangs: the limits only have to outlast a loaded machine (2 s was once passed by DescribeHub
+    // with three suites running at once, and the verdicts compared then differed by that timeout).
+    timeoutMs: 20_000,
+    callTimeoutMs: 10_000,
     retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
     reportPoll: { baseDelayMs: 10, maxDelayMs: 50 },
     limiterSettings: { initialRatePerSecond: 1000, burst: 100, knownQuotas: {} },
