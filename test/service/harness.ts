@@ -43,8 +43,10 @@ export function serviceSettings(url: string, over: Partial<ServiceSettings> = {}
     workBucket: WORK_BUCKET,
     batchSize: 4,
     concurrency: 4,
-    timeoutMs: 5_000,
-    callTimeoutMs: 2_000,
+    // No service test hangs a call: the limits only have to outlast a loaded machine (an evidence PutObject
+    // passed 2 s with three suites running at once).
+    timeoutMs: 20_000,
+    callTimeoutMs: 10_000,
     maxWaitSeconds: 86_400,
     waitBackoff: { baseSeconds: 5, maxSeconds: 60 },
     endpointUrl: url,
