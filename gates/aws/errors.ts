@@ -74,11 +74,18 @@ interface ErrorShape {
  * errno still stands in the text ("... for Error: connect ECONNREFUSED 127.0.0.1:9").
  */
 const WRAPPED_ERRNO = /^AWS SDK error wrapper for [^:]*: .*?\b(E[A-Z]{3,}[A-Z0-9_]*|ERR_[A-Z0-9_]+)\b/;
+/**
+ * Without an errno in the text, the wrapped error's own name: the HTTP handler renames a socket reset
+ * (ECONNRESET, EPIPE, ETIMEDOUT) "TimeoutError" and keeps Node's message, so the text reads "... for
+ * TimeoutError: socket hang up" (@smithy/node-http-handler, NODEJS_TIMEOUT_ERROR_CODES and its request
+ * "error" handler). Read as what it is in the function's own realm: a timeout, retried.
+ */
+const WRAPPED_NAME = /^AWS SDK error wrapper for ([A-Za-z]+(?:Error|Exception)):/;
 
 function errorCode(e: ErrorShape): string {
   for (const c of [e.Code, e.name, e.code]) if (typeof c === "string" && c !== "" && c !== "Error") return c;
-  const wrapped = typeof e.message === "string" ? WRAPPED_ERRNO.exec(e.message) : null;
-  return wrapped?.[1] ?? "Error";
+  if (typeof e.message !== "string") return "Error";
+  return WRAPPED_ERRNO.exec(e.message)?.[1] ?? WRAPPED_NAME.exec(e.message)?.[1] ?? "Error";
 }
 
 function httpStatus(e: ErrorShape): number | null {

@@ -46,6 +46,9 @@ describe("classifyAwsError", () => {
     [Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: "ERR_TLS_CERT_ALTNAME_INVALID" }), "unreachable", false],
     // The SDK's wrapper for an error from another realm keeps the errno only in its text.
     [new Error("AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9"), "unreachable", true],
+    // ... or its name: a socket reset the HTTP handler renamed TimeoutError (ECONNRESET: "socket hang up").
+    [new Error("AWS SDK error wrapper for TimeoutError: socket hang up"), "timeout", true],
+    [Object.assign(new Error("socket hang up"), { name: "TimeoutError", code: "ECONNRESET" }), "timeout", true],
   ] as const)("case %#", (e, kind, retryable) => {
     const c = classifyAwsError(e);
     expect([c.kind, c.retryable]).toEqual([kind, retryable]);
