@@ -4,7 +4,9 @@
  *
  * On PASS each step runs only after the previous one succeeded:
  *   1. ListTagsForResource, only when no bundle will be stored: is an older evidence-digest tag there?
- *   2. --move-to-ou: ListParents (the parent to return to on failure), then MoveAccount.
+ *   2. --move-to-ou: ListParents (the parent to return to on failure), then MoveAccount. Refused because the
+ *      account already left that parent (another promotion of it moved it first), ListParents again: in the
+ *      target OU, go on; anywhere else, fail. Either way nothing of this promotion's is moved back.
  *   3. The evidence bundle, recording the marking about to be made (so the digest tag can name it).
  *   4. UntagResource of the older evidence-digest tag found in 1 (no tag may name a bundle not stored).
  *   5. TagResource of the ready tag set, LAST. It is one call, and Organizations applies all of its
@@ -22,8 +24,8 @@
  */
 import { READY_CHECKED_AT_TAG_KEY, READY_EVIDENCE_TAG_KEY, READY_TAG_VALUE } from "../modules/constants";
 import { Deadline, type CallPolicy } from "./aws/call";
-import { AwsCallError } from "./aws/errors";
 import type { AwsClientFactory } from "./aws/clients";
+import { AwsCallError } from "./aws/errors";
 import { listAccountTags, moveAccount, parentOf, tagAccount, untagAccount } from "./aws/organizations";
 import { clientFactoryFor, runCheck, type CheckOutcome } from "./check";
 import { deleteEvidence, writeEvidence } from "./evidence-io";

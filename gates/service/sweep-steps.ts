@@ -380,10 +380,10 @@ export class SweepSteps {
   }
 }
 
-/** A bundle of the verdict alone (an account not checked), stored; returns its reference. */
 /** File-name suffix of the bundles the index step writes for accounts whose batch did not report. */
 const NOT_CHECKED_SUFFIX = "-not-checked";
 
+/** A bundle of the verdict alone (an account not checked), stored; returns its reference. */
 async function storeVerdictAlone(dir: string, store: EvidenceStore, verdict: AccountVerdict, suffix = ""): Promise<{ path: string; sha256: string }> {
   const written = await writeBundle(dir, buildBundle({ verdict, config: null }), suffix);
   return { path: await store.store(written), sha256: written.sha256 };
