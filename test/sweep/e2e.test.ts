@@ -100,8 +100,9 @@ it("sweeps every ACTIVE account with its expected verdict; faults and throttling
   const seenByLimiter = result.limiter.stats().find((s) => s.api === "sts:AssumeRole")?.throttles ?? 0;
   expect(seenByLimiter).toBeGreaterThan(0);
   expect(seenByLimiter).toBeLessThanOrEqual(stsThrottles);
-  // The shared bucket slowed down from the documented 600/s it starts just under.
-  expect(result.limiter.stats().find((s) => s.api === "sts:AssumeRole")?.minRateSeen).toBeLessThan(0.8 * 600 * KNOWN_QUOTA_HEADROOM);
+  // The shared bucket slowed down from the documented 600/s it starts just under: at least one decrease (x0.8).
+  // A loaded machine sends slower and may see only the one.
+  expect(result.limiter.stats().find((s) => s.api === "sts:AssumeRole")?.minRateSeen).toBeLessThanOrEqual(0.8 * 600 * KNOWN_QUOTA_HEADROOM);
   // A member account's IAM calls only exceed its own quota when it retries a fault of its own: other
   // accounts' calls never spend it.
   const faulted = new Set<string>(Object.values(FAULTED));
