@@ -38,6 +38,18 @@ export const IAM_EVENT_REGION: Readonly<Record<Partition, string>> = {
   "aws-cn": "cn-north-1",
 };
 
+/**
+ * Region of the Organizations endpoint, where its CloudTrail events (CreateAccountResult) reach EventBridge:
+ * "In US East (N. Virginia) for commercial organizations; In AWS GovCloud (US-West) ...; In China (Ningxia) for
+ * China organizations" (https://docs.aws.amazon.com/organizations/latest/userguide/region-support.html). Not IAM's
+ * region in China (Beijing).
+ */
+export const ORGANIZATIONS_EVENT_REGION: Readonly<Record<Partition, string>> = {
+  aws: "us-east-1",
+  "aws-us-gov": "us-gov-west-1",
+  "aws-cn": "cn-northwest-1",
+};
+
 export function partitionOfRegion(region: string): Partition | undefined {
   return PARTITIONS.find((p) => REGIONS_BY_PARTITION[p].includes(region));
 }

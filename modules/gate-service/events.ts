@@ -11,7 +11,7 @@
  *   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_cloudtrail-integration.html); Organizations
  *   is a global service whose events EventBridge delivers in US East (N. Virginia) only
  *   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_security_incident-response.html): the
- *   partition's IAM_EVENT_REGION (modules/config/regions.ts).
+ *   partition's ORGANIZATIONS_EVENT_REGION (modules/config/regions.ts: in China, Ningxia).
  * An event in another region than the service's is forwarded to the service region's default bus, where a rule
  * with the same pattern starts the state machine (cross-region bus targets:
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html).

@@ -10,7 +10,7 @@
 import { Construct } from "constructs";
 import { CloudwatchEventRule, CloudwatchEventTarget, IamRole, IamRolePolicy, SchedulerSchedule, SfnStateMachine } from "../aws";
 import type { GuardrailsConfig } from "../config/schema";
-import { IAM_EVENT_REGION } from "../config/regions";
+import { ORGANIZATIONS_EVENT_REGION } from "../config/regions";
 import { CONTROL_TOWER_ACCOUNT_CREATED, ORGANIZATIONS_ACCOUNT_CREATED, promoteInputTransformer, type VendingEvent } from "./events";
 import { FAILED_EXECUTIONS_FORWARD_ROLE_NAME, FAILED_EXECUTIONS_FORWARD_RULE_NAME, failedExecutionsPattern } from "./failed-executions";
 import { PROMOTE_STATE_MACHINE_NAME, SWEEP_STATE_MACHINE_NAME } from "./names";
@@ -35,7 +35,7 @@ export class GateServiceTriggers extends Construct {
     // ---- vending events -> guardrails-promote
     const events: { event: VendingEvent; region: string }[] = [];
     if (promote.onControlTowerAccountCreated) events.push({ event: CONTROL_TOWER_ACCOUNT_CREATED, region: promote.controlTowerHomeRegion ?? homeRegion });
-    if (promote.onOrganizationsAccountCreated) events.push({ event: ORGANIZATIONS_ACCOUNT_CREATED, region: IAM_EVENT_REGION[partition] });
+    if (promote.onOrganizationsAccountCreated) events.push({ event: ORGANIZATIONS_ACCOUNT_CREATED, region: ORGANIZATIONS_EVENT_REGION[partition] });
     if (events.length > 0) {
       const startRole = new IamRole(this, "events-role", { name: "GuardrailsStartPromote", assumeRolePolicy: JSON.stringify(serviceTrustPolicy("events.amazonaws.com", accountId)) });
       new IamRolePolicy(this, "events-policy", { name: "StartPromote", role: startRole.name, policy: JSON.stringify(startExecutionPolicy(props.promoteArn)) });

@@ -187,6 +187,23 @@ describe("vending events start guardrails-promote: the patterns match the docume
     expect(statements(putEvents.policy)).toEqual([{ Sid: "ForwardToHomeRegion", Effect: "Allow", Action: "events:PutEvents", Resource: "arn:aws:events:eu-west-1:111111111111:event-bus/default" }]);
   });
 
+  it.each([
+    ["aws-us-gov", "us-gov-east-1", "us-gov-west-1"],
+    // Organizations' endpoint in China is Ningxia; IAM's (and its root-key events) is Beijing.
+    ["aws-cn", "cn-north-1", "cn-northwest-1"],
+  ] as const)("in %s (home %s) Organizations events are forwarded from %s, its endpoint's region", (partition, home, expected) => {
+    const other = synthAll({
+      partition,
+      homeRegion: home,
+      governedRegions: [home],
+      gate: { trustedPrincipalArns: [`arn:${partition}:iam::111111111111:role/AccountVendingPipeline`] },
+      scp: { breakGlassPrincipalArns: [`arn:${partition}:iam::*:role/BreakGlassAdministrator`], slotsAlreadyUsed: 1 },
+      gateService: { enabled: true, promote: { onOrganizationsAccountCreated: true } },
+    });
+    const forward = resourcesOf(stack(other, "gate-service"), "aws_cloudwatch_event_rule").filter((r) => r.region !== undefined);
+    expect(forward.map((r) => [r.name, r.region])).toEqual([["guardrails-promote-on-organizations-account-created-forward", expected]]);
+  });
+
   it("a rule may start guardrails-promote and nothing else", () => {
     const policy = resourcesOf(gs, "aws_iam_role_policy").find((p) => p.name === "StartPromote")!;
     expect(statements(policy.policy)).toEqual([{ Sid: "StartExecution", Effect: "Allow", Action: "states:StartExecution", Resource: "arn:aws:states:eu-west-1:111111111111:stateMachine:guardrails-promote" }]);
