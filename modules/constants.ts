@@ -104,3 +104,13 @@ export const TRUSTED_ACCESS_REQUIREMENTS: readonly TrustedAccessRequirement[] = 
     source: "https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html",
   },
 ];
+
+/**
+ * Re-checks at its longest interval one `guardrails-promote` execution may make while it waits (a few shorter ones
+ * come first, while the interval doubles up to it). Each adds 9 events to the execution's
+ * history (the Check task 5, the Choice 2, the Wait 2), which holds at most 25,000 ("Execution history: 25,000
+ * events in a single state machine execution history", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html);
+ * 1,000 (9,000 events) leaves room for retries and the states around the loop. The service's longest re-check
+ * interval grows with its longest wait to stay within it (modules/gate-service/names.ts).
+ */
+export const PROMOTE_MAX_RECHECKS = 1_000;

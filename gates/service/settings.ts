@@ -9,7 +9,7 @@
  * errors": the Node.js CustomError example sets `this.name` and is caught by `ErrorEquals: ["CustomError"]`).
  */
 import { z } from "zod";
-import { CONTROL_IAM3, CONTROL_IAM4 } from "../../modules/constants";
+import { CONTROL_IAM3, CONTROL_IAM4, PROMOTE_MAX_RECHECKS } from "../../modules/constants";
 import type { CallPolicy, RetryPolicy } from "../aws/call";
 import type { AdaptiveLimiterSettings } from "../sweep/limiter";
 import { homeRegionProblems, OU_ID_PATTERN } from "../options";
@@ -78,6 +78,11 @@ export function parseSettings(raw: unknown): ServiceSettings {
   }
   const region = homeRegionProblems(parsed.data.homeRegion, parsed.data.partition);
   if (region.length > 0) throw new MisconfiguredError(`${SETTINGS_ENV} is invalid: ${region.join("; ")}`);
+  const { maxWaitSeconds, waitBackoff } = parsed.data;
+  if (Math.ceil(maxWaitSeconds / waitBackoff.maxSeconds) > PROMOTE_MAX_RECHECKS) {
+    // Waiting that long would end the execution at its history limit (a failure and a page), not in a verdict.
+    throw new MisconfiguredError(`${SETTINGS_ENV} is invalid: waitBackoff.maxSeconds: ${waitBackoff.maxSeconds} s between re-checks over maxWaitSeconds ${maxWaitSeconds} s is more than ${PROMOTE_MAX_RECHECKS} re-checks`);
+  }
   return parsed.data;
 }
 

@@ -200,8 +200,9 @@ const promoteCallerRoleArn = z.string().superRefine((value, ctx) => {
 
 const gateServicePromote = z.strictObject({
   /**
-   * Longest `wait` a `guardrails-promote` execution accepts, in hours. Each re-check adds about ten events to
-   * the execution's history, which holds at most 25,000. @default 24
+   * Longest `wait` a `guardrails-promote` execution accepts, in hours. Each re-check adds 9 events to the
+   * execution's history, which holds at most 25,000: beyond 16 h the re-checks are spaced further than 60 s so
+   * that one wait makes at most PROMOTE_MAX_RECHECKS (modules/constants.ts). @default 24
    */
   maxWaitHours: z.number().int().min(0).max(72).default(24),
   /** Start `guardrails-promote` on Control Tower's `CreateManagedAccount` lifecycle event (SUCCEEDED). @default false */

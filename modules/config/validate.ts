@@ -142,7 +142,12 @@ function gateServiceErrors(config: GuardrailsConfig): string[] {
   }
   const ctRegion = service.promote.controlTowerHomeRegion;
   if (ctRegion !== undefined && partitionOfRegion(ctRegion) !== config.partition) errors.push(`gateService.promote.controlTowerHomeRegion: ${formatValue(ctRegion)} is not a region of partition "${config.partition}"`);
-  if (service.promote.eventMoveToProductionOu && !service.promote.onControlTowerAccountCreated && !service.promote.onOrganizationsAccountCreated) {
+  const eventsOn = service.promote.onControlTowerAccountCreated || service.promote.onOrganizationsAccountCreated;
+  // The handler refuses a wait over the service's limit (GuardrailsInvalidInput): every event-started promote would fail.
+  if (eventsOn && service.promote.eventWaitMinutes > service.promote.maxWaitHours * 60) {
+    errors.push(`gateService.promote.eventWaitMinutes: ${service.promote.eventWaitMinutes} is longer than gateService.promote.maxWaitHours (${service.promote.maxWaitHours} h = ${service.promote.maxWaitHours * 60} min), the longest wait guardrails-promote accepts`);
+  }
+  if (service.promote.eventMoveToProductionOu && !eventsOn) {
     errors.push(`gateService.promote.eventMoveToProductionOu: is true but no event starts guardrails-promote (onControlTowerAccountCreated, onOrganizationsAccountCreated)`);
   }
   service.promote.callerRoleArns.forEach((arn, i) => {

@@ -3,6 +3,7 @@
  * other stacks can name its role without a cross-stack reference: the gate's read-only role and the evidence
  * bucket trust the service's role by its ARN, as they trust gate.trustedPrincipalArns.
  */
+import { PROMOTE_MAX_RECHECKS } from "../constants";
 import type { GuardrailsConfig } from "../config/schema";
 import type { ServiceSettings } from "../../gates/service/settings";
 
@@ -71,7 +72,8 @@ export function gateServiceSettings(config: GuardrailsConfig): ServiceSettings {
     timeoutMs: 60_000,
     callTimeoutMs: 10_000,
     maxWaitSeconds: s.promote.maxWaitHours * 3600,
-    // The CLI's --wait backoff: 5 s doubling to 60 s.
-    waitBackoff: { baseSeconds: 5, maxSeconds: 60 },
+    // The CLI's --wait backoff: 5 s doubling to 60 s, and longer between re-checks when the longest wait would
+    // otherwise take more than PROMOTE_MAX_RECHECKS of them (an execution's history is bounded).
+    waitBackoff: { baseSeconds: 5, maxSeconds: Math.max(60, Math.ceil((s.promote.maxWaitHours * 3600) / PROMOTE_MAX_RECHECKS)) },
   };
 }

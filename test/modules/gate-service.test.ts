@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { parsePromoteRequest } from "../../gates/service/promote-steps";
 import { parseSettings } from "../../gates/service/settings";
 import { EXAMPLE_CONFIG, type GuardrailsConfigInput } from "../../modules/config";
-import { CONTROL_TOWER_ACCOUNT_CREATED, ORGANIZATIONS_ACCOUNT_CREATED, promoteDefinition, sweepDefinition } from "../../modules/gate-service";
+import { PROMOTE_MAX_RECHECKS } from "../../modules/constants";
+import { CONTROL_TOWER_ACCOUNT_CREATED, ORGANIZATIONS_ACCOUNT_CREATED, gateServiceSettings, promoteDefinition, sweepDefinition } from "../../modules/gate-service";
 import { buildApp } from "../../modules/stacks";
 import { main } from "../../main";
 import { exampleConfig, resourcesOf, type Json } from "./helpers";
@@ -210,9 +211,42 @@ describe("vending events start guardrails-promote: the patterns match the docume
   });
 });
 
+describe("a promote execution's longest wait fits its history (25,000 events, 9 per re-check)", () => {
+  /** Re-checks in a wait of `seconds`, as the check step spaces them (gates/service/promote-steps.ts): an upper bound, checks taking no time. */
+  const rechecks = (seconds: number, backoff: { baseSeconds: number; maxSeconds: number }): number => {
+    let waited = 0;
+    let n = 0;
+    for (;;) {
+      const delay = Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** n);
+      if (waited + delay >= seconds) return n;
+      waited += delay;
+      n++;
+    }
+  };
+  it.each([
+    [4, 60],
+    [16, 60],
+    [24, 87],
+    [72, 260],
+  ])("maxWaitHours %i: re-checks at most every %i s, within the budget", (hours, maxSeconds) => {
+    const settings = gateServiceSettings(exampleConfig({ gateService: { enabled: true, promote: { maxWaitHours: hours } } }));
+    expect(settings.waitBackoff).toEqual({ baseSeconds: 5, maxSeconds });
+    const n = rechecks(settings.maxWaitSeconds, settings.waitBackoff);
+    // PROMOTE_MAX_RECHECKS at the longest interval, plus the shorter ones while it doubles up to it (5, 10, ... s).
+    expect(n).toBeLessThanOrEqual(PROMOTE_MAX_RECHECKS + Math.ceil(Math.log2(maxSeconds / 5)));
+    expect(9 * n).toBeLessThan(25_000 / 2);
+    expect(() => parseSettings(settings)).not.toThrow();
+  });
+});
+
 describe("config validation", () => {
   it.each<[string, Partial<GuardrailsConfigInput>, RegExp]>([
     ["vending events with the service outside the management account", { gateService: { enabled: true, accountId: "222222222222", promote: { onOrganizationsAccountCreated: true } } }, /gateService\.promote\.onOrganizationsAccountCreated: Organizations delivers CreateAccountResult to the management account/],
+    [
+      "an event wait longer than promote accepts",
+      { gateService: { enabled: true, promote: { maxWaitHours: 2, onOrganizationsAccountCreated: true } } },
+      /gateService\.promote\.eventWaitMinutes: 240 is longer than gateService\.promote\.maxWaitHours \(2 h = 120 min\)/,
+    ],
     ["a schedule that is no expression", { gateService: { enabled: true, sweep: { schedule: "daily" } } }, /gateService\.sweep\.schedule: "daily" is not a cron\(\.\.\.\) or rate\(\.\.\.\) expression/],
     ["a retention CloudWatch Logs does not offer", { gateService: { enabled: true, logRetentionDays: 100 } }, /gateService\.logRetentionDays: 100 is not a CloudWatch Logs retention/],
     ["an unknown field", { gateService: { enabled: true, schedule: "x" } as never }, /gateService\.schedule: unknown field/],

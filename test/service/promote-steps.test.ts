@@ -141,6 +141,10 @@ describe("bad input: GuardrailsInvalidInput (the state machine catches it), noth
     }
     expect(() => parseSettings({ ...serviceSettings(h.aws.url), productionOuId: "ou-1" })).toThrow(/productionOuId: is not an OU id/);
     expect(() => parseSettings({ ...serviceSettings(h.aws.url), homeRegion: "us-east-9" })).toThrow(/"us-east-9" is not an AWS region/);
+    // 72 h of re-checks every 60 s: 4,320 of them, past an execution history's 25,000 events.
+    expect(() => parseSettings({ ...serviceSettings(h.aws.url), maxWaitSeconds: 72 * 3600, waitBackoff: { baseSeconds: 5, maxSeconds: 60 } })).toThrow(
+      /waitBackoff\.maxSeconds: 60 s between re-checks over maxWaitSeconds 259200 s is more than 1000 re-checks/,
+    );
     expect(() => createHandler(serviceSettings(h.aws.url))).not.toThrow();
     expect(h.aws.requests).toEqual([]);
   });
