@@ -66,7 +66,10 @@ export function serviceTrustPolicy(service: string, accountId: string): PolicyDo
         Principal: { Service: service },
         Action: "sts:AssumeRole",
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html; Step Functions, EventBridge and
-        // Scheduler document aws:SourceAccount for their execution roles.
+        // Scheduler document aws:SourceAccount for their execution roles. For Lambda no guide page says so; AWS's own
+        // Lambda trust policy example carries it (aws/agent-toolkit-for-aws, skills/specialized-skills/
+        // serverless-skills/deploying-custom-domain-rest-api/scripts/lambda-trust-policy.json). Should Lambda not
+        // send it, CreateFunction fails at deploy ("cannot be assumed by Lambda"), never at run time.
         Condition: { StringEquals: { "aws:SourceAccount": accountId } },
       },
     ],
