@@ -159,7 +159,12 @@ export class Alerting extends Construct {
         Effect: "Allow",
         Principal: "*",
         Action: "events:PutEvents",
-        Resource: `arn:${props.partition}:events:*:${props.accountId}:event-bus/default`,
+        // This bus exactly (the policy is the home region's default bus's): a bus policy's Resource names the bus
+        // it is put on, as in the EventBridge guide's examples
+        // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html); a region wildcard
+        // adds nothing and risks the ValidationException EventBridge answers a Resource that is not this bus with
+        // (hashicorp/terraform-provider-aws#27976: "The relative-id ... is invalid for ARN ...").
+        Resource: `arn:${props.partition}:events:${props.homeRegion}:${props.accountId}:event-bus/default`,
         // The organization, by its id: a root-id path pattern (o-*/r-xxxx/*) matches any organization
         // whose root has that id. PutPermission's documented form for "all accounts in that organization"
         // is Principal "*" with the organization id in aws:PrincipalOrgID

@@ -46,7 +46,7 @@ describe("Alerting", () => {
   it("lets the organization's accounts, by organization id, forward events to the default bus", () => {
     expect(JSON.parse(onlyResource(json, "aws_cloudwatch_event_bus_policy").policy).Statement[0]).toEqual({
       Sid: "OrganizationForwardsRootEvents", Effect: "Allow", Principal: "*", Action: "events:PutEvents",
-      Resource: "arn:aws:events:*:222222222222:event-bus/default",
+      Resource: "arn:aws:events:eu-west-1:222222222222:event-bus/default",
       Condition: { StringEquals: { "aws:PrincipalOrgID": "o-ab12cd34ef" } },
     });
   });
