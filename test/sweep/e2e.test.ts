@@ -12,6 +12,7 @@ import { KNOWN_QUOTA_HEADROOM } from "../../gates/sweep/limiter";
 import { runSweep, type SweepRunOptions } from "../../gates/sweep/run";
 import type { Verdict } from "../../gates/types";
 import { EXAMPLE_IDS, bigOrganization, useEndpointCredentials, startLocalAws, type LocalAws } from "../endpoint";
+import { localSweepOptions } from "./local-options";
 
 const MEMBERS = 60;
 const FIRST = 100000000000;
@@ -48,21 +49,18 @@ afterAll(async () => {
 });
 
 function options(extra: Partial<SweepRunOptions> = {}): SweepRunOptions {
-  return {
-    homeRegion: "us-east-1",
-    securityHubAccountId: EXAMPLE_IDS.securityTooling,
-    managementAccountId: EXAMPLE_IDS.management,
-    endpointUrl: aws.url,
-    concurrency: 8,
-    // Headroom for a loaded CI runner: every AssumeRole draws on one bucket (the hang fault ends at this deadline).
-    timeoutMs: 5_000,
-    // 800 ms was once passed by an ordinary call with three suites running at once; the hang still ends at the deadline.
-    callTimeoutMs: 2_000,
-    retry: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 400 },
-    reportPoll: { baseDelayMs: 10, maxDelayMs: 50 },
-    limiterSettings: { initialRatePerSecond: 100, burst: 5 },
-    ...extra,
-  };
+  return localSweepOptions(
+    aws.url,
+    {
+      // Headroom for a loaded CI runner: every AssumeRole draws on one bucket (the hang fault ends at this deadline).
+      timeoutMs: 5_000,
+      // 800 ms was once passed by an ordinary call with three suites running at once; the hang still ends at the deadline.
+      callTimeoutMs: 2_000,
+      retry: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 400 },
+      limiterSettings: { initialRatePerSecond: 100, burst: 5 },
+    },
+    extra,
+  );
 }
 
 it("sweeps every ACTIVE account with its expected verdict; faults and throttling affect only their account", async () => {

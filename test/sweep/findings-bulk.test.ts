@@ -12,6 +12,7 @@ import { runSweep, type SweepRunOptions, type SweepRunResult } from "../../gates
 import type { AccountVerdict } from "../../gates/types";
 import { EXAMPLE_IDS, accountAwaitingFindings, bigOrganization, controlFinding, useEndpointCredentials, startLocalAws, type FaultRule, type LocalAws, type World } from "../endpoint";
 import { matchesFilters } from "../endpoint/findings";
+import { localSweepOptions } from "./local-options";
 
 const MEMBERS = 30;
 const FIRST = 100000000000;
@@ -75,21 +76,18 @@ afterAll(async () => {
 });
 
 function options(extra: Partial<SweepRunOptions> = {}): SweepRunOptions {
-  return {
-    homeRegion: "us-east-1",
-    securityHubAccountId: EXAMPLE_IDS.securityTooling,
-    managementAccountId: EXAMPLE_IDS.management,
-    endpointUrl: aws.url,
-    concurrency: 8,
-    // No fault here hangs: the limits only have to outlast a loaded machine (2 s was once passed by DescribeHub
-    // with three suites running at once, and the verdicts compared then differed by that timeout).
-    timeoutMs: 20_000,
-    callTimeoutMs: 10_000,
-    retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
-    reportPoll: { baseDelayMs: 10, maxDelayMs: 50 },
-    limiterSettings: { initialRatePerSecond: 1000, burst: 100, knownQuotas: {} },
-    ...extra,
-  };
+  return localSweepOptions(
+    aws.url,
+    {
+      // No fault here hangs: the limits only have to outlast a loaded machine (2 s was once passed by DescribeHub
+      // with three suites running at once, and the verdicts compared then differed by that timeout).
+      timeoutMs: 20_000,
+      callTimeoutMs: 10_000,
+      retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
+      limiterSettings: { initialRatePerSecond: 1000, burst: 100, knownQuotas: {} },
+    },
+    extra,
+  );
 }
 
 const getFindings = (): number => aws.requests.filter((r) => r.action === "GetFindings").length;
