@@ -240,8 +240,11 @@ describe("the re-check after deletion waits out IAM's eventual consistency (libr
 
   it("still counting them when the re-check's deadline passes: sources disagree, exit 3", async () => {
     target().summaryLagReads = 1_000;
-    // 3 s per phase: with 1.5 s, three suites at once once ran out of time in an earlier phase (another reason).
-    const { report } = await runRemediation(options(3_000, { baseDelayMs: 100, maxDelayMs: 200 }));
+    // Reads that take 300 ms: a round started after the last backoff (about 1.4 s into the 1.5 s phase) could not
+    // finish, and this reason became "could not be proven" (by chance in 1 run of 5 with fast reads). The re-check
+    // now starts a round only with time for it, and the credential report after it has a phase of its own.
+    aws.faults.push({ service: "iam", action: "GetAccountSummary", latencyMs: 300 });
+    const { report } = await runRemediation(options(1_500, { baseDelayMs: 100, maxDelayMs: 200 }));
     expect([report.exitCode, report.result]).toEqual([3, "not-proven"]);
     expect(report.reasons[0]).toMatch(/the root session lists no root access key but GetAccountSummary counts 2 after \d+ re-checks/);
   });
