@@ -81,18 +81,18 @@ async function readRootKeys(ctx: CollectContext, session: RootSession): Promise<
 /**
  * Re-reads both live sources until they agree (IAM is eventually consistent: GetAccountSummary may count a key
  * deleted a moment ago), or until the phase's deadline leaves no time for another round after the backoff; then,
- * in a phase of its own (`report`), asks IAM for a new credential report and reads the one IAM serves (collect
+ * in a phase of its own, asks IAM for a new credential report and reads the one IAM serves (collect
  * polls while one is being generated; a report younger than 4 h IAM hands back as it is).
  * A round started without the time to finish would end in reads cut off by the deadline, and the last answer
  * ("the sources disagree after N re-checks") would become "could not be proven".
  */
 async function recheck(
-  ctx: CollectContext,
-  report: () => CollectContext,
+  phase: () => CollectContext,
   session: RootSession,
   deleted: boolean,
   backoff: { baseDelayMs: number; maxDelayMs: number },
 ): Promise<{ state: RootKeyState; rounds: number }> {
+  const ctx = phase();
   let delay = backoff.baseDelayMs;
   for (let rounds = 1; ; rounds++) {
     const roundStarted = Date.now();
@@ -101,7 +101,7 @@ async function recheck(
     // Another round only with time for it after the backoff: twice what this one took.
     const nextRoundNeedsMs = delay + 2 * (Date.now() - roundStarted);
     if (presenceOf(state, deleted).kind !== "disagree" || ctx.policy.deadline.remainingMs() <= nextRoundNeedsMs) {
-      const reporting = report();
+      const reporting = phase();
       const reportGeneration = await requestCredentialReport(reporting);
       return { state: { ...state, reportGeneration, credentialReport: await readCredentialReport(reporting) }, rounds };
     }
@@ -155,7 +155,7 @@ export async function runRemediation(o: RemediateOptions): Promise<RemediationOu
       const deleting = phase();
       // One at a time, in listing order: each deletion is recorded with its own time and result.
       for (const key of before.keys.value) deletions.push(await deleteRootKey(deleting, root, key));
-      const re = await recheck(phase(), phase, root, deletions.length > 0, o.recheckBackoff ?? DEFAULT_RECHECK);
+      const re = await recheck(phase, root, deletions.length > 0, o.recheckBackoff ?? DEFAULT_RECHECK);
       after = re.state;
       recheckRounds = re.rounds;
     }
